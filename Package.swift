@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers, each a target; dependencies point one way:
+// K8simCluster <- K8simInterpreter -> K8simLanguage; K8simManifests -> K8simCluster;
+// the k8sim executable sits on top of all of them.
+let package = Package(
+    name: "k8sim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "k8sim", targets: ["k8sim"]),
+        .library(name: "K8simLanguage", targets: ["K8simLanguage"]),
+        .library(name: "K8simCluster", targets: ["K8simCluster"]),
+        .library(name: "K8simInterpreter", targets: ["K8simInterpreter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The cluster model: objects, controllers, scheduler, clock. Knows nothing of the language.
+        .target(name: "K8simCluster"),
+        // The language front end: source, tokens, lexer, parser, AST, diagnostics, formatter.
+        .target(name: "K8simLanguage"),
+        // Runs the AST against the cluster model and renders output to a host-provided sink.
+        .target(name: "K8simInterpreter", dependencies: ["K8simLanguage", "K8simCluster"]),
+        // Kubernetes YAML in and out.
+        .target(name: "K8simManifests", dependencies: ["K8simCluster", .product(name: "Yams", package: "Yams")]),
+        // libedit, reached through a system-library target (Debian: libedit-dev).
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "K8simLineEditor", dependencies: ["CLibEdit"]),
+        .executableTarget(
+            name: "k8sim",
+            dependencies: [
+                "K8simLanguage", "K8simInterpreter", "K8simManifests", "K8simLineEditor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "K8simLanguageTests", dependencies: ["K8simLanguage"], exclude: ["Golden"]),
+        .testTarget(name: "K8simClusterTests", dependencies: ["K8simCluster"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

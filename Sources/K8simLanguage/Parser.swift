@@ -1,0 +1,740 @@
+/// The recursive-descent parser: one function per statement, reading the words of one
+/// statement at a time. Keywords are contextual: a word is a keyword only where the grammar
+/// expects one, so a deployment may be called `deploy` or `image`.
+public struct Parser {
+    let source: SourceFile
+    let bytes: UnsafeBufferPointer<UInt8>
+    let tokens: [Token]
+    var pos = 0
+    var diagnostics: [Diagnostic] = []
+    var incompleteness: Incompleteness?
+
+    /// Every statement name, for dispatch, completion and "did you mean".
+    public static let statementNames: [String] = [
+        "cluster", "node", "fail", "recover", "cordon", "uncordon", "drain", "crash", "registry",
+        "deploy", "scale", "set", "rollout", "delete",
+        "expose", "enable", "curl", "resolve", "configmap",
+        "wait", "get", "describe", "map", "timeline",
+        "apply", "export", "source",
+        "let", "for", "repeat", "step", "say", "pause", "expect",
+        "help", "quit", "exit", "clear", "kubectl", "microk8s",
+    ]
+
+    public static func parse(_ source: SourceFile) -> ParseResult {
+        let lexed = Lexer.tokenize(source)
+        return source.bytes.withUnsafeBufferPointer { buffer in
+            var parser = Parser(source: source, bytes: buffer, tokens: lexed.tokens)
+            parser.diagnostics = lexed.diagnostics
+            parser.incompleteness = lexed.incompleteness
+            let statements = parser.parseStatements(inBlock: false)
+            return ParseResult(source: source, script: Script(statements: statements),
+                               diagnostics: parser.diagnostics.sorted { $0.range.start < $1.range.start },
+                               comments: lexed.comments, incompleteness: parser.incompleteness)
+        }
+    }
+
+    public static func parse(_ text: String, name: String = "<input>") -> ParseResult {
+        parse(SourceFile(name: name, text: text))
+    }
+
+    // MARK: - Token access
+
+    var current: Token { tokens[min(pos, tokens.count - 1)] }
+
+    var atStatementEnd: Bool {
+        switch current.kind {
+        case .word: return false
+        default: return true
+        }
+    }
+
+    mutating func advance() { if pos < tokens.count - 1 { pos += 1 } }
+
+    /// True if `token` is the bare keyword `keyword` (not quoted, no `$`).
+    func matches(_ token: Token, _ keyword: StaticString) -> Bool {
+        guard token.kind == .word, token.flags.isEmpty, token.end - token.start == keyword.utf8CodeUnitCount else {
+            return false
+        }
+        let k = keyword.utf8Start
+        for i in 0..<keyword.utf8CodeUnitCount where bytes[token.start + i] != k[i] { return false }
+        return true
+    }
+
+    func isKeyword(_ keyword: StaticString) -> Bool { matches(current, keyword) }
+
+    /// The bare text of a token (quotes and `$` not interpreted): for keyword dispatch.
+    func raw(_ token: Token) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
+    }
+
+    /// How an unexpected token reads in a message.
+    func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .word:
+            var text = raw(token)
+            if text.count > 40 { text = String(text.prefix(37)) + "..." }
+            return "'\(text)'"
+        case .semicolon: return "';'"
+        case .newline: return "the end of the line"
+        case .leftBrace: return "'{'"
+        case .rightBrace: return "'}'"
+        case .endOfFile: return "the end of the input"
+        }
+    }
+
+    mutating func decode(_ token: Token) -> Word {
+        WordDecoder.decode(bytes, token, problems: &diagnostics)
+    }
+
+    /// Consumes a keyword the grammar requires here.
+    mutating func expectKeyword(_ keyword: StaticString, after context: String) throws(ParseFailure) {
+        let t = current
+        guard matches(t, keyword) else {
+            let found = describe(t)
+            var hint: String?
+            if t.kind == .word { hint = Suggestions.didYouMean(raw(t), among: ["\(keyword)"]) }
+            throw ParseFailure(.expected("'\(keyword)' after \(context)", found: found), at: errorRange(t), hint: hint)
+        }
+        advance()
+    }
+
+    /// Consumes one of several keywords and returns its text.
+    mutating func oneOf(_ keywords: [String], what: String) throws(ParseFailure) -> String {
+        let t = current
+        if t.kind == .word, t.flags.isEmpty {
+            let w = raw(t)
+            if keywords.contains(w) {
+                advance()
+                return w
+            }
+        }
+        let list = keywords.map { "'\($0)'" }.joined(separator: ", ")
+        var hint = t.kind == .word ? Suggestions.didYouMean(raw(t), among: keywords) : nil
+        if hint == nil { hint = "one of \(list)" }
+        throw ParseFailure(.expected(what, found: describe(t)), at: errorRange(t), hint: hint)
+    }
+
+    /// A range to point at for a token; for a line end, the place just after the last word.
+    func errorRange(_ t: Token) -> SourceRange {
+        if t.kind == .word { return t.range }
+        if pos > 0 {
+            let prev = tokens[pos - 1]
+            return SourceRange(prev.end, prev.end + 1)
+        }
+        return SourceRange(t.start, t.start + 1)
+    }
+
+    /// Consumes any word (a name, a file, text).
+    mutating func word(_ what: String, example: String? = nil) throws(ParseFailure) -> Word {
+        let t = current
+        guard t.kind == .word else {
+            throw ParseFailure(.expected(what, found: describe(t)), at: errorRange(t),
+                               hint: example.map { "for example: \($0)" })
+        }
+        advance()
+        return decode(t)
+    }
+
+    /// Consumes a word and checks it against a type, unless it holds `$` references.
+    mutating func typed<T>(_ type: WordType, _ check: (String) throws(WordError) -> T) throws(ParseFailure) -> Arg<T> {
+        let t = current
+        guard t.kind == .word else {
+            throw ParseFailure(.expected(type.descriptionWithExample, found: describe(t)), at: errorRange(t))
+        }
+        advance()
+        let w = decode(t)
+        guard let text = w.literal else { return Arg(word: w, value: nil) }
+        do {
+            return Arg(word: w, value: try check(text))
+        } catch {
+            throw ParseFailure(error.problem, at: t.range, hint: error.hint)
+        }
+    }
+
+    mutating func name(_ what: String = "a name") throws(ParseFailure) -> Arg<String> {
+        let t = current
+        guard t.kind == .word else {
+            throw ParseFailure(.expected(what, found: describe(t)), at: errorRange(t), hint: "for example: echo-deploy")
+        }
+        return try typed(.name, Words.name)
+    }
+
+    mutating func count() throws(ParseFailure) -> Arg<Int> { try typed(.count) { (s: String) throws(WordError) in try Words.count(s) } }
+
+    /// Words of a repeated option (`label a=b c=d`): every following word that holds `=`.
+    mutating func pairs(_ type: WordType, _ check: (String) throws(WordError) -> KeyValue, option: String) throws(ParseFailure) -> [Arg<KeyValue>] {
+        var result: [Arg<KeyValue>] = []
+        while current.kind == .word, raw(current).contains("=") {
+            result.append(try typed(type, check))
+        }
+        if result.isEmpty {
+            throw ParseFailure(.expected("\(type.descriptionWithExample) after '\(option)'", found: describe(current)),
+                               at: errorRange(current))
+        }
+        return result
+    }
+
+    mutating func endOfStatement() throws(ParseFailure) {
+        let t = current
+        if t.kind == .word {
+            throw ParseFailure(.extraArgument(raw(t)), at: t.range)
+        }
+    }
+
+    // MARK: - Statements and blocks
+
+    mutating func parseStatements(inBlock: Bool) -> [Statement] {
+        var statements: [Statement] = []
+        while true {
+            switch current.kind {
+            case .semicolon, .newline:
+                advance()
+                continue
+            case .endOfFile:
+                return statements
+            case .rightBrace:
+                if inBlock { return statements }
+                diagnostics.append(Diagnostic(.unmatchedBrace, at: current.range))
+                advance()
+                continue
+            case .leftBrace:
+                diagnostics.append(Diagnostic(.expected("a statement", found: "'{'"), at: current.range,
+                                              hint: "braces hold the body of 'for' and 'repeat' loops"))
+                skipToStatementEnd()
+                continue
+            case .word:
+                break
+            }
+            let start = pos
+            do {
+                let s = try statement()
+                try endOfStatement()
+                statements.append(s)
+            } catch {
+                diagnostics.append(error.diagnostic)
+                if pos == start { advance() }
+                skipToStatementEnd()
+            }
+        }
+    }
+
+    /// Recovery: skip the rest of a statement, including any block it opened.
+    mutating func skipToStatementEnd() {
+        var depth = 0
+        while true {
+            switch current.kind {
+            case .endOfFile:
+                if depth > 0 && incompleteness == nil { incompleteness = .unclosedBrace }
+                return
+            case .semicolon, .newline:
+                if depth == 0 { return }
+            case .leftBrace:
+                depth += 1
+            case .rightBrace:
+                if depth == 0 { return }
+                depth -= 1
+                if depth == 0 {
+                    advance()
+                    return
+                }
+            case .word:
+                break
+            }
+            advance()
+        }
+    }
+
+    /// `{ statements }`
+    mutating func block(for owner: String) throws(ParseFailure) -> [Statement] {
+        var t = current
+        // The brace may sit on the next line.
+        while t.kind == .newline {
+            advance()
+            t = current
+        }
+        guard t.kind == .leftBrace else {
+            throw ParseFailure(.expected("'{' to open the body of '\(owner)'", found: describe(t)), at: errorRange(t))
+        }
+        let open = t.range
+        advance()
+        let body = parseStatements(inBlock: true)
+        guard current.kind == .rightBrace else {
+            if incompleteness == nil { incompleteness = .unclosedBrace }
+            throw ParseFailure(.unclosedBrace, at: open)
+        }
+        advance()
+        return body
+    }
+
+    mutating func statement() throws(ParseFailure) -> Statement {
+        let first = current
+        let startOffset = first.start
+        guard first.flags.isEmpty else {
+            throw ParseFailure(.expected("a statement name", found: describe(first)), at: first.range,
+                               hint: "a statement starts with its name, such as deploy or get")
+        }
+        let verb = raw(first)
+        advance()
+        var kubectl = false
+        let kind: StatementKind
+        switch verb {
+        case "cluster": kind = try clusterStatement()
+        case "node": kind = try nodeStatement()
+        case "fail", "recover", "cordon", "uncordon", "drain":
+            try expectKeyword("node", after: "'\(verb)'")
+            kind = .nodeAction(action: NodeAction(rawValue: verb) ?? .fail, name: try name("a node name"))
+        case "crash":
+            try expectKeyword("pod", after: "'crash'")
+            kind = .crashPod(name: try name("a pod name"))
+        case "registry":
+            let op = try oneOf(["add", "remove"], what: "'add' or 'remove' after 'registry'")
+            kind = .registry(change: RegistryChange(rawValue: op) ?? .add, image: try typed(.image, Words.image))
+        case "deploy": kind = try deployStatement()
+        case "scale":
+            let n = try name("a deployment name")
+            if isKeyword("to") { advance() }
+            kind = .scale(name: n, replicas: try count())
+        case "set": kind = try setStatement()
+        case "rollout": kind = try rolloutStatement()
+        case "delete":
+            let k = try typed(.kind, Words.kind)
+            kind = .delete(Delete(kind: k, name: try name()))
+        case "expose": kind = try exposeStatement()
+        case "enable":
+            try expectKeyword("metallb", after: "'enable'")
+            kind = .enableMetalLB(range: try typed(.ipRange, Words.ipRange))
+        case "curl": kind = .curl(try curlArguments())
+        case "resolve": kind = .resolve(try resolveArguments())
+        case "configmap":
+            let n = try name("a configmap name")
+            var data: [Arg<KeyValue>] = []
+            while current.kind == .word { data.append(try typed(.dataPair, Words.dataPair)) }
+            kind = .configMap(name: n, data: data)
+        case "wait": kind = try waitStatement()
+        case "get": kind = try getStatement()
+        case "describe":
+            let k = try typed(.kind, Words.kind)
+            kind = .describe(kind: k, name: try name())
+        case "map": kind = .map
+        case "timeline": kind = .timeline(name: try name("a deployment name"))
+        case "apply":
+            kind = .apply(file: try word("a file name", example: "apply echo-deploy.yaml"))
+        case "export": kind = try exportStatement()
+        case "source": kind = .source(file: try word("a file name", example: "source setup.k8s"))
+        case "let": kind = try letStatement()
+        case "for": kind = try forStatement()
+        case "repeat":
+            let n = try count()
+            kind = .repeat(count: n, body: try block(for: "repeat"))
+        case "step": kind = .step(title: try text(after: "step"))
+        case "say": kind = .say(text: try text(after: "say"))
+        case "pause": kind = .pause
+        case "expect": kind = .expect(try expectation())
+        case "help": kind = .help(topic: current.kind == .word ? try word("a topic") : nil)
+        case "quit", "exit": kind = .quit
+        case "clear": kind = .clear
+        case "kubectl":
+            kubectl = true
+            kind = try kubectlCommand()
+        case "microk8s":
+            kubectl = true
+            kind = try microk8sCommand()
+        default:
+            let hint = Suggestions.didYouMean(verb, among: Self.statementNames) ?? "type 'help' for the list of statements"
+            throw ParseFailure(.unknownStatement(verb), at: first.range, hint: hint)
+        }
+        let endOffset = pos > 0 ? tokens[pos - 1].end : startOffset
+        return Statement(kind, range: SourceRange(startOffset, max(startOffset, endOffset)), kubectl: kubectl)
+    }
+
+    /// One argument of text for `step` and `say`; several bare words must be quoted.
+    mutating func text(after keyword: String) throws(ParseFailure) -> Word {
+        let w = try word("text after '\(keyword)'", example: "\(keyword) \"Scale up\"")
+        if current.kind == .word {
+            throw ParseFailure(.extraArgument(raw(current)), at: current.range,
+                               hint: "put the text in double quotes: \(keyword) \"...\"")
+        }
+        return w
+    }
+
+    // MARK: Cluster and nodes
+
+    mutating func clusterStatement() throws(ParseFailure) -> StatementKind {
+        try expectKeyword("nodes", after: "'cluster'")
+        var setup = ClusterSetup(nodes: try count())
+        try options(of: "cluster", ["cpu", "memory"]) { (p: inout Parser, option) throws(ParseFailure) in
+            switch option {
+            case "cpu": setup.cpu = try p.typed(.quantity, Words.quantity)
+            default: setup.memory = try p.typed(.quantity, Words.quantity)
+            }
+        }
+        return .cluster(setup)
+    }
+
+    mutating func nodeStatement() throws(ParseFailure) -> StatementKind {
+        let op = try oneOf(["add", "remove"], what: "'add' or 'remove' after 'node'")
+        let n = try name("a node name")
+        if op == "remove" { return .nodeRemove(name: n) }
+        var add = NodeAdd(name: n, labels: [])
+        try options(of: "node add", ["cpu", "memory", "label"]) { (p: inout Parser, option) throws(ParseFailure) in
+            switch option {
+            case "cpu": add.cpu = try p.typed(.quantity, Words.quantity)
+            case "memory": add.memory = try p.typed(.quantity, Words.quantity)
+            default: add.labels = try p.pairs(.labelPair, Words.labelPair, option: "label")
+            }
+        }
+        return .nodeAdd(add)
+    }
+
+    /// Reads `keyword value` options in any order, each at most once, until the statement ends.
+    mutating func options(of statement: String, _ allowed: [String],
+                          _ body: (inout Parser, String) throws(ParseFailure) -> Void) throws(ParseFailure) {
+        var seen: Set<String> = []
+        while current.kind == .word {
+            let t = current
+            let w = raw(t)
+            guard t.flags.isEmpty, allowed.contains(w) else {
+                let hint = Suggestions.didYouMean(w, among: allowed)
+                    ?? "options of \(statement): " + allowed.joined(separator: ", ")
+                throw ParseFailure(.unknownOption(w, of: statement), at: t.range, hint: hint)
+            }
+            guard seen.insert(w).inserted else { throw ParseFailure(.duplicateOption(w), at: t.range) }
+            advance()
+            try body(&self, w)
+        }
+    }
+
+    // MARK: Workloads
+
+    static let deployOptions = ["replicas", "port", "label", "env", "config", "cpu", "memory", "strategy",
+                                "surge", "unavailable", "minready", "history", "deadline"]
+
+    mutating func deployStatement() throws(ParseFailure) -> StatementKind {
+        let n = try name("a deployment name")
+        try expectKeyword("image", after: "the deployment name")
+        var d = Deploy(name: n, image: try typed(.image, Words.image))
+        try options(of: "deploy", Self.deployOptions) { (p: inout Parser, option) throws(ParseFailure) in
+            switch option {
+            case "replicas": d.replicas = try p.count()
+            case "port": d.port = try p.typed(.port, Words.port)
+            case "label": d.labels = try p.pairs(.labelPair, Words.labelPair, option: "label")
+            case "env": d.env = try p.pairs(.envPair, Words.envPair, option: "env")
+            case "config": d.config = try p.name("a configmap name")
+            case "cpu": d.cpu = try p.typed(.quantity, Words.quantity)
+            case "memory": d.memory = try p.typed(.quantity, Words.quantity)
+            case "strategy":
+                d.strategy = StrategyKind(rawValue: try p.oneOf(["rolling", "recreate"], what: "a strategy"))
+            case "surge": d.surge = try p.typed(.intOrPercent, Words.intOrPercent)
+            case "unavailable": d.unavailable = try p.typed(.intOrPercent, Words.intOrPercent)
+            case "minready": d.minReady = try p.typed(.duration, Words.duration)
+            case "history": d.history = try p.count()
+            default: d.deadline = try p.typed(.duration, Words.duration)
+            }
+        }
+        if d.strategy == .recreate, let r = d.surge ?? d.unavailable {
+            throw ParseFailure(.conflictingOptions("strategy recreate", d.surge != nil ? "surge" : "unavailable"), at: r.range,
+                               hint: "surge and unavailable belong to the rolling strategy")
+        }
+        return .deploy(d)
+    }
+
+    mutating func setStatement() throws(ParseFailure) -> StatementKind {
+        let what = try oneOf(["image", "clock", "seed", "trace"], what: "what to set")
+        switch what {
+        case "image":
+            let n = try name("a deployment name")
+            return .setImage(SetImage(name: n, container: nil, image: try typed(.image, Words.image)))
+        case "clock":
+            return .setClock(ClockMode(rawValue: try oneOf(["auto", "manual"], what: "'auto' or 'manual'")) ?? .auto)
+        case "seed":
+            return .setSeed(try count())
+        default:
+            return .setTrace(try oneOf(["on", "off"], what: "'on' or 'off'") == "on")
+        }
+    }
+
+    mutating func rolloutStatement() throws(ParseFailure) -> StatementKind {
+        let verbWord = try oneOf(RolloutVerb.allCases.map(\.rawValue), what: "a rollout action")
+        let verb = RolloutVerb(rawValue: verbWord) ?? .status
+        var r = Rollout(verb: verb, name: try name("a deployment name"), revision: nil)
+        if verb == .history, isKeyword("revision") {
+            advance()
+            r.revision = try typed(.revision, Words.revision)
+        } else if verb == .undo, isKeyword("to") {
+            advance()
+            try expectKeyword("revision", after: "'to'")
+            r.revision = try typed(.revision, Words.revision)
+        }
+        return .rollout(r)
+    }
+
+    // MARK: Networking
+
+    mutating func exposeStatement() throws(ParseFailure) -> StatementKind {
+        var e = Expose(name: try name("a deployment name"))
+        var typeWord: String?
+        try options(of: "expose", ["as", "port", "target", "clusterip", "nodeport", "loadbalancer"]) {
+            (p: inout Parser, option) throws(ParseFailure) in
+            switch option {
+            case "as": e.serviceName = try p.name("a service name")
+            case "port": e.port = try p.typed(.port, Words.port)
+            case "target": e.target = try p.typed(.port, Words.portRef)
+            default:
+                if let previous = typeWord {
+                    throw ParseFailure(.conflictingOptions(previous, option), at: p.tokens[p.pos - 1].range,
+                                       hint: "a service has one type")
+                }
+                typeWord = option
+                switch option {
+                case "clusterip": e.type = .clusterIP
+                case "loadbalancer": e.type = .loadBalancer
+                default:
+                    var number: Arg<Int>?
+                    let t = p.current
+                    if t.kind == .word, Words.isDigits(p.raw(t)) || (t.flags.contains(.variable) && !t.flags.contains(.quoted)) {
+                        number = try p.typed(.nodePort, Words.port)
+                    }
+                    e.type = .nodePort(number)
+                }
+            }
+        }
+        return .expose(e)
+    }
+
+    mutating func curlArguments() throws(ParseFailure) -> Curl {
+        var c = Curl(target: try typed(.target, Words.target))
+        try options(of: "curl", ["from", "times"]) { (p: inout Parser, option) throws(ParseFailure) in
+            if option == "from" { c.from = try p.name("a pod or deployment name") } else { c.times = try p.count() }
+        }
+        return c
+    }
+
+    /// `curl` arguments inside `expect`, which stop at the outcome word.
+    mutating func expectCurlArguments() throws(ParseFailure) -> Curl {
+        var c = Curl(target: try typed(.target, Words.target))
+        while true {
+            if isKeyword("from") {
+                advance()
+                c.from = try name("a pod or deployment name")
+            } else if isKeyword("times") {
+                advance()
+                c.times = try count()
+            } else {
+                return c
+            }
+        }
+    }
+
+    mutating func resolveArguments() throws(ParseFailure) -> Resolve {
+        var r = Resolve(name: try word("a name to resolve", example: "resolve redis"))
+        if isKeyword("from") {
+            advance()
+            r.from = try name("a pod or deployment name")
+        }
+        return r
+    }
+
+    // MARK: Time and inspection
+
+    mutating func waitStatement() throws(ParseFailure) -> StatementKind {
+        if isKeyword("until") {
+            advance()
+            let what = try oneOf(["rollout", "ready"], what: "'rollout NAME' or 'ready' after 'until'")
+            if what == "ready" { return .wait(.ready) }
+            return .wait(.rollout(try name("a deployment name")))
+        }
+        return .wait(.duration(try typed(.duration, Words.duration)))
+    }
+
+    mutating func getStatement() throws(ParseFailure) -> StatementKind {
+        var g = Get(kind: try typed(.kind, Words.kind))
+        let keywords: [String] = ["where", "in", "wide", "yaml", "json"]
+        if current.kind == .word, !(current.flags.isEmpty && keywords.contains(raw(current))) {
+            g.name = try name()
+        }
+        try options(of: "get", keywords) { (p: inout Parser, option) throws(ParseFailure) in
+            switch option {
+            case "where": g.selector = try p.typed(.selector, Words.selector)
+            case "in": g.namespace = .named(try p.name("a namespace"))
+            default:
+                if g.output != nil {
+                    throw ParseFailure(.conflictingOptions(g.output?.rawValue ?? "", option), at: p.tokens[p.pos - 1].range)
+                }
+                g.output = OutputForm(rawValue: option)
+            }
+        }
+        return .get(g)
+    }
+
+    mutating func exportStatement() throws(ParseFailure) -> StatementKind {
+        var e = Export()
+        if current.kind == .word, !isKeyword("to") {
+            e.kind = try typed(.kind, Words.kind)
+            e.name = try name()
+        }
+        if isKeyword("to") {
+            advance()
+            e.file = try word("a file name", example: "export to echo.yaml")
+        }
+        return .export(e)
+    }
+
+    // MARK: Scripting
+
+    mutating func variableName(_ context: String) throws(ParseFailure) -> String {
+        let t = current
+        let w = t.kind == .word ? raw(t) : ""
+        let valid = t.kind == .word && t.flags.isEmpty && !w.isEmpty
+            && w.utf8.allSatisfy(Lexer.isNameByte) && Lexer.isNameStart(w.utf8.first ?? 0)
+        guard valid else {
+            throw ParseFailure(.expected("a variable name after '\(context)'", found: describe(t)), at: errorRange(t),
+                               hint: "variable names are letters, digits and '_', such as image_tag")
+        }
+        advance()
+        return w
+    }
+
+    mutating func letStatement() throws(ParseFailure) -> StatementKind {
+        let t = current
+        if t.kind == .word, raw(t).contains("=") {
+            throw ParseFailure(.expected("a variable name after 'let'", found: describe(t)), at: t.range,
+                               hint: "put spaces around '=': let name = value")
+        }
+        let n = try variableName("let")
+        try expectKeyword("=", after: "the variable name")
+        return .let(name: n, value: try word("a value", example: "let tag = v2"))
+    }
+
+    mutating func forStatement() throws(ParseFailure) -> StatementKind {
+        let v = try variableName("for")
+        try expectKeyword("in", after: "the loop variable")
+        var items: [Word] = []
+        while current.kind == .word { items.append(decode(current)); advance() }
+        if items.isEmpty {
+            throw ParseFailure(.expected("the values to loop over", found: describe(current)), at: errorRange(current),
+                               hint: "for example: for tag in v1 v2 v3 { set image echo $tag }")
+        }
+        return .for(variable: v, items: items, body: try block(for: "for"))
+    }
+
+    // MARK: Expectations
+
+    mutating func expectation() throws(ParseFailure) -> Expectation {
+        let t = current
+        guard t.kind == .word, t.flags.isEmpty else {
+            throw ParseFailure(.expected("what to expect", found: describe(t)), at: errorRange(t),
+                               hint: "for example: expect deployment echo available 4")
+        }
+        let w = raw(t)
+        switch w {
+        case "curl":
+            advance()
+            let c = try expectCurlArguments()
+            let outcome = Outcome(rawValue: try oneOf(["answers", "fails"], what: "'answers' or 'fails'")) ?? .answers
+            var text: Word?
+            if isKeyword("with") {
+                advance()
+                text = try word("the text to find", example: "expect curl counter answers with \"1\"")
+            }
+            return .curl(c, outcome: outcome, text: text)
+        case "resolve":
+            advance()
+            let r = try resolveArguments()
+            if try oneOf(["to", "fails"], what: "'to ADDRESS' or 'fails'") == "to" {
+                return .resolve(r, address: try word("an address", example: "10.152.183.10"))
+            }
+            return .resolve(r, address: nil)
+        case "error":
+            advance()
+            var text: Word?
+            if current.kind == .word { text = try word("the error text") }
+            return .error(text: text, body: try block(for: "expect error"))
+        case "event", "events":
+            advance()
+            return .event(text: try word("the text of an event", example: "expect event \"Scaled up\""))
+        default:
+            break
+        }
+        let kind = try typed(.kind, Words.kind)
+        let k = kind.value ?? .pod
+        if k == .pod {
+            let n = current
+            let isCount = n.kind == .word && n.flags.isEmpty
+                && (["where", "on"].contains(raw(n)) || PodState(rawValue: raw(n)) != nil || Words.isDigits(raw(n)))
+            if isCount { return .podCount(try podCount(selectorFrom: nil)) }
+        }
+        let allowed = ObjectProperty.allowed(for: k)
+        if allowed.isEmpty {
+            throw ParseFailure(.expected("a kind that has properties", found: "'\(raw(t))'"), at: kind.range,
+                               hint: k == .event ? "write: expect event \"text\"" : nil)
+        }
+        let n = try name()
+        let propertyWords = allowed.map(\.rawValue)
+        let p = ObjectProperty(rawValue: try oneOf(propertyWords, what: "a property of a \(k.singular)")) ?? .exists
+        var value: Word?
+        if p.takesValue { value = try word("the expected \(p.rawValue)") }
+        return .property(kind: kind, name: n, property: p, value: value)
+    }
+
+    mutating func podCount(selectorFrom: Arg<[KeyValue]>?) throws(ParseFailure) -> PodCount {
+        var selector = selectorFrom
+        var node: Arg<String>?
+        var state: PodState?
+        if isKeyword("where") {
+            advance()
+            selector = try typed(.selector, Words.selector)
+        }
+        if isKeyword("on") {
+            advance()
+            node = try name("a node name")
+        }
+        if current.kind == .word, current.flags.isEmpty, let s = PodState(rawValue: raw(current)) {
+            state = s
+            advance()
+        }
+        let t = current
+        if t.kind == .word, t.flags.isEmpty, !Words.isDigits(raw(t)) {
+            let hint = Suggestions.didYouMean(raw(t), among: PodState.allCases.map(\.rawValue) + ["where", "on"])
+            throw ParseFailure(.expected("a count of pods", found: describe(t)), at: t.range, hint: hint)
+        }
+        return PodCount(selector: selector, node: node, state: state, count: try count())
+    }
+}
+
+extension Deploy {
+    public init(name: Arg<String>, image: Arg<ImageRef>, replicas: Arg<Int>?) {
+        self.init(name: name, image: image)
+        self.replicas = replicas
+    }
+}
+
+extension Expose {
+    init(name: Arg<String>) {
+        self.init(name: name, serviceName: nil, port: nil, target: nil, type: nil)
+    }
+}
+
+extension Curl {
+    init(target: Arg<Target>) { self.init(target: target, from: nil, times: nil) }
+}
+
+extension Resolve {
+    init(name: Word) { self.init(name: name, from: nil) }
+}
+
+extension Get {
+    init(kind: Arg<ResourceKind>) { self.init(kind: kind, name: nil, selector: nil, namespace: nil, output: nil) }
+}
+
+
+extension Words {
+    public static func portRef(_ s: String) throws(WordError) -> PortRef {
+        if isDigits(s) { return .number(try port(s)) }
+        // A named container port: IANA_SVC_NAME, at most 15 lowercase letters, digits and '-'.
+        guard s.count <= 15, s.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }),
+              s.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) else {
+            throw WordError(.badWord(.port, found: s), hint: "a target is a port number or a container port's name, such as http")
+        }
+        return .name(s)
+    }
+}

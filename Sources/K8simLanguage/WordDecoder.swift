@@ -1,0 +1,73 @@
+/// Turns a word token's bytes into its value: quotes removed, escapes decoded, and
+/// `$name` / `${name}` references split out as template parts.
+enum WordDecoder {
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token, problems: inout [Diagnostic]) -> Word {
+        let range = token.range
+        if token.flags.isEmpty {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
+            return Word(parts: [.text(text)], range: range)
+        }
+        var parts: [TemplatePart] = []
+        var text: [UInt8] = []
+        func flush() {
+            if !text.isEmpty {
+                parts.append(.text(String(decoding: text, as: UTF8.self)))
+                text.removeAll(keepingCapacity: true)
+            }
+        }
+        var i = token.start
+        let end = token.end
+        var inQuotes = false
+        while i < end {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+                i += 1
+                continue
+            }
+            if inQuotes && b == UInt8(ascii: "\\") && i + 1 < end {
+                let e = bytes[i + 1]
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "$"): text.append(e)
+                case UInt8(ascii: "n"): text.append(UInt8(ascii: "\n"))
+                case UInt8(ascii: "t"): text.append(UInt8(ascii: "\t"))
+                default:
+                    // Point at the escape; show it as written (one scalar).
+                    var j = i + 2
+                    while j < end && bytes[j] & 0xC0 == 0x80 { j += 1 }
+                    let shown = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<j]), as: UTF8.self)
+                    problems.append(Diagnostic(.unknownEscape(shown), at: SourceRange(i, j)))
+                    i = j
+                    continue
+                }
+                i += 2
+                continue
+            }
+            if b == UInt8(ascii: "$") && i + 1 < end {
+                let c = bytes[i + 1]
+                if c == UInt8(ascii: "{") {
+                    var j = i + 2
+                    while j < end && Lexer.isNameByte(bytes[j]) { j += 1 }
+                    if j < end && bytes[j] == UInt8(ascii: "}") && j > i + 2 {
+                        flush()
+                        parts.append(.variable(String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 2)..<j]), as: UTF8.self)))
+                        i = j + 1
+                        continue
+                    }
+                } else if Lexer.isNameStart(c) {
+                    var j = i + 1
+                    while j < end && Lexer.isNameByte(bytes[j]) { j += 1 }
+                    flush()
+                    parts.append(.variable(String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<j]), as: UTF8.self)))
+                    i = j
+                    continue
+                }
+            }
+            text.append(b)
+            i += 1
+        }
+        flush()
+        if parts.isEmpty { parts = [.text("")] }
+        return Word(parts: parts, range: range)
+    }
+}
