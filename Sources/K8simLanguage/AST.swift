@@ -8,23 +8,41 @@ public enum TemplatePart: Hashable, Sendable {
 
 /// A word or string argument as written: its decoded value, possibly holding `$name` references.
 public struct Word: Hashable, Sendable {
-    public var parts: [TemplatePart]
+    /// A plain word is held as its text alone, with no array to allocate.
+    enum Storage: Hashable, Sendable {
+        case text(String)
+        case template([TemplatePart])
+    }
+
+    var storage: Storage
     public var range: SourceRange
 
     public init(parts: [TemplatePart], range: SourceRange) {
-        self.parts = parts
+        if parts.isEmpty {
+            storage = .text("")
+        } else if parts.count == 1, case .text(let t) = parts[0] {
+            storage = .text(t)
+        } else {
+            storage = .template(parts)
+        }
         self.range = range
     }
 
     public init(_ text: String, range: SourceRange = .none) {
-        self.parts = [.text(text)]
+        self.storage = .text(text)
         self.range = range
+    }
+
+    public var parts: [TemplatePart] {
+        switch storage {
+        case .text(let t): return [.text(t)]
+        case .template(let p): return p
+        }
     }
 
     /// The value when it holds no references.
     public var literal: String? {
-        if parts.count == 1, case .text(let t) = parts[0] { return t }
-        if parts.isEmpty { return "" }
+        if case .text(let t) = storage { return t }
         return nil
     }
 

@@ -7,6 +7,18 @@ public enum KubectlVerbs {
     ]
 }
 
+/// The flags each kubectl verb takes, as constants so no collection is built per line.
+enum KubectlFlags {
+    static let get = ["-o", "--output", "-l", "--selector", "-n", "--namespace", "--sort-by"]
+    static let getBoolean = ["-A", "--all-namespaces"]
+    static let apply = ["-f", "--filename"]
+    static let scale = ["--replicas"]
+    static let expose = ["--port", "--target-port", "--type", "--name"]
+    static let createDeployment = ["--image", "--replicas", "--port"]
+    static let createConfigMap = ["--from-literal"]
+    static let drain = ["--ignore-daemonsets", "--delete-emptydir-data", "--force"]
+}
+
 /// One word of a kubectl command line: a positional argument or a flag with its value.
 struct KubectlWord {
     var text: String
@@ -48,7 +60,7 @@ extension Parser {
     }
 
     /// Splits the rest of the statement into positional words and flags.
-    mutating func kubectlWords(verb: String, flagsWithValues: Set<String>, booleanFlags: Set<String> = [])
+    mutating func kubectlWords(verb: String, flagsWithValues: [String], booleanFlags: [String] = [])
         throws(ParseFailure) -> (positional: [KubectlWord], flags: [KubectlFlag]) {
         var positional: [KubectlWord] = []
         var flags: [KubectlFlag] = []
@@ -126,7 +138,7 @@ extension Parser {
         if let extra = rest.first { throw ParseFailure(.extraArgument(extra.text), at: extra.range) }
     }
 
-    func flagValue<T>(_ flags: [KubectlFlag], _ names: Set<String>, _ type: WordType,
+    func flagValue<T>(_ flags: [KubectlFlag], _ names: [String], _ type: WordType,
                       _ f: (String) throws(WordError) -> T) throws(ParseFailure) -> Arg<T>? {
         guard let flag = flags.last(where: { names.contains($0.name) }), let v = flag.value else { return nil }
         do { return Arg(word: v.word, value: try f(v.text)) } catch {
@@ -143,8 +155,7 @@ extension Parser {
         advance()
         switch verb {
         case "get":
-            let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: ["-o", "--output", "-l", "--selector", "-n", "--namespace", "--sort-by"],
-                                                booleanFlags: ["-A", "--all-namespaces"])
+            let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: KubectlFlags.get, booleanFlags: KubectlFlags.getBoolean)
             guard let first = pos.first else {
                 throw ParseFailure(.kubectlNeeds("a kind, such as pods", verb: verb), at: errorRange(current))
             }
@@ -183,7 +194,7 @@ extension Parser {
             try noExtra(rest)
             return .describe(kind: k, name: n)
         case "apply":
-            let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: ["-f", "--filename"])
+            let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: KubectlFlags.apply)
             try noExtra(pos[...])
             guard let f = flags.last(where: { $0.name == "-f" || $0.name == "--filename" })?.value else {
                 throw ParseFailure(.kubectlNeeds("a file: -f FILE", verb: verb), at: verbToken.range)
@@ -195,7 +206,7 @@ extension Parser {
             try noExtra(rest)
             return .delete(Delete(kind: k, name: n))
         case "scale":
-            let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: ["--replicas"])
+            let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: KubectlFlags.scale)
             let (n, rest) = try deploymentName(pos, verb: verb)
             try noExtra(rest)
             guard let r = try flagValue(flags, ["--replicas"], .count, { (s: String) throws(WordError) in try Words.count(s) }) else {
@@ -227,7 +238,7 @@ extension Parser {
         case "rollout":
             let sub = try oneOf(RolloutVerb.allCases.map(\.rawValue), what: "a rollout action")
             let rv = RolloutVerb(rawValue: sub) ?? .status
-            var valueFlags: Set<String> = []
+            var valueFlags: [String] = []
             if rv == .history { valueFlags = ["--revision"] }
             if rv == .undo { valueFlags = ["--to-revision"] }
             let (pos, flags) = try kubectlWords(verb: "rollout \(sub)", flagsWithValues: valueFlags)
@@ -237,7 +248,7 @@ extension Parser {
             if rv == .undo, revision?.value == 0 { revision = nil }  // kubectl: 0 means the previous revision
             return .rollout(Rollout(verb: rv, name: n, revision: revision))
         case "expose":
-            let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: ["--port", "--target-port", "--type", "--name"])
+            let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: KubectlFlags.expose)
             let (n, rest) = try deploymentName(pos, verb: verb)
             try noExtra(rest)
             var e = Expose(name: n)
@@ -258,7 +269,7 @@ extension Parser {
         case "create":
             let what = try oneOf(["deployment", "configmap"], what: "'deployment' or 'configmap' after 'kubectl create'")
             if what == "deployment" {
-                let (pos, flags) = try kubectlWords(verb: "create deployment", flagsWithValues: ["--image", "--replicas", "--port"])
+                let (pos, flags) = try kubectlWords(verb: "create deployment", flagsWithValues: KubectlFlags.createDeployment)
                 guard let first = pos.first else {
                     throw ParseFailure(.kubectlNeeds("a name", verb: "create deployment"), at: errorRange(current))
                 }
@@ -276,7 +287,7 @@ extension Parser {
                 d.port = try flagValue(flags, ["--port"], .port, Words.port)
                 return .deploy(d)
             }
-            let (pos, flags) = try kubectlWords(verb: "create configmap", flagsWithValues: ["--from-literal"])
+            let (pos, flags) = try kubectlWords(verb: "create configmap", flagsWithValues: KubectlFlags.createConfigMap)
             guard let first = pos.first else {
                 throw ParseFailure(.kubectlNeeds("a name", verb: "create configmap"), at: errorRange(current))
             }
@@ -295,7 +306,7 @@ extension Parser {
             return .configMap(name: n, data: data)
         case "cordon", "uncordon", "drain":
             let (pos, _) = try kubectlWords(verb: verb, flagsWithValues: [],
-                                            booleanFlags: verb == "drain" ? ["--ignore-daemonsets", "--delete-emptydir-data", "--force"] : [])
+                                            booleanFlags: verb == "drain" ? KubectlFlags.drain : [])
             guard let first = pos.first else {
                 throw ParseFailure(.kubectlNeeds("a node name", verb: verb), at: errorRange(current))
             }

@@ -1,15 +1,29 @@
 /// The hand-written lexer. It walks the UTF-8 bytes once, producing tokens that hold byte
 /// ranges; comments (and a `#!` first line) go to a side list so the formatter can keep them.
 public struct Lexer {
+    /// Filled by `tokenize`; the parser pulls tokens one at a time with `next(in:)` instead,
+    /// so a large script is never held as a token array.
     public private(set) var tokens: [Token] = []
     public private(set) var comments: [SourceRange] = []
     public private(set) var diagnostics: [Diagnostic] = []
     /// Set when the source stops inside a string or after a continuation backslash.
     public private(set) var incompleteness: Incompleteness?
+    private var index = 0
+
+    public init() {}
 
     public static func tokenize(_ source: SourceFile) -> Lexer {
         var lexer = Lexer()
-        source.bytes.withUnsafeBufferPointer { lexer.run($0) }
+        source.bytes.withUnsafeBufferPointer { s in
+            var all: [Token] = []
+            all.reserveCapacity(s.count / 4 + 1)
+            while true {
+                let t = lexer.next(in: s)
+                all.append(t)
+                if t.kind == .endOfFile { break }
+            }
+            lexer.tokens = all
+        }
         return lexer
     }
 
@@ -50,12 +64,12 @@ public struct Lexer {
         return nil
     }
 
-    private mutating func run(_ s: UnsafeBufferPointer<UInt8>) {
+    /// The next token of `s`, which must be the same buffer on every call.
+    public mutating func next(in s: UnsafeBufferPointer<UInt8>) -> Token {
         let n = s.count
-        tokens.reserveCapacity(n / 4 + 1)
-        var i = 0
+        var i = index
         // A `#!` first line is a shebang: kept as a comment, never a token.
-        if n >= 2 && s[0] == Self.hash && s[1] == UInt8(ascii: "!") {
+        if i == 0 && n >= 2 && s[0] == Self.hash && s[1] == UInt8(ascii: "!") {
             while i < n && s[i] != Self.lf { i += 1 }
             comments.append(SourceRange(0, i))
         }
@@ -64,36 +78,41 @@ public struct Lexer {
             if Self.isBlank(b) { i += 1; continue }
             switch b {
             case Self.lf:
-                tokens.append(Token(kind: .newline, flags: [], start: i, end: i + 1)); i += 1
+                index = i + 1
+                return Token(kind: .newline, flags: [], start: i, end: i + 1)
             case Self.semicolon:
-                tokens.append(Token(kind: .semicolon, flags: [], start: i, end: i + 1)); i += 1
+                index = i + 1
+                return Token(kind: .semicolon, flags: [], start: i, end: i + 1)
             case Self.lbrace:
-                tokens.append(Token(kind: .leftBrace, flags: [], start: i, end: i + 1)); i += 1
+                index = i + 1
+                return Token(kind: .leftBrace, flags: [], start: i, end: i + 1)
             case Self.rbrace:
-                tokens.append(Token(kind: .rightBrace, flags: [], start: i, end: i + 1)); i += 1
+                index = i + 1
+                return Token(kind: .rightBrace, flags: [], start: i, end: i + 1)
             case Self.hash:
                 let start = i
                 while i < n && s[i] != Self.lf { i += 1 }
                 comments.append(SourceRange(start, i))
             case Self.backslash:
                 if let next = Self.continuation(s, i) {
-                    if next == n {
+                    if next == n && incompleteness == nil {
                         incompleteness = .trailingBackslash
                         diagnostics.append(Diagnostic(.trailingBackslash, at: SourceRange(i, i + 1)))
                     }
                     i = next
                 } else {
-                    i = scanWord(s, from: i)
+                    return scanWord(s, from: i)
                 }
             default:
-                i = scanWord(s, from: i)
+                return scanWord(s, from: i)
             }
         }
-        tokens.append(Token(kind: .endOfFile, flags: [], start: n, end: n))
+        index = n
+        return Token(kind: .endOfFile, flags: [], start: n, end: n)
     }
 
     /// Scans one word, which may hold quoted parts and `${name}` references.
-    private mutating func scanWord(_ s: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    private mutating func scanWord(_ s: UnsafeBufferPointer<UInt8>, from start: Int) -> Token {
         let n = s.count
         var i = start
         var flags: Token.Flags = []
@@ -144,7 +163,7 @@ public struct Lexer {
             }
             i += 1
         }
-        tokens.append(Token(kind: .word, flags: flags, start: start, end: i))
-        return i
+        index = i
+        return Token(kind: .word, flags: flags, start: start, end: i)
     }
 }

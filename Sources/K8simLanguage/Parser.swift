@@ -4,10 +4,22 @@
 public struct Parser {
     let source: SourceFile
     let bytes: UnsafeBufferPointer<UInt8>
-    let tokens: [Token]
-    var pos = 0
+    /// Tokens are pulled one at a time; the parser looks one token ahead.
+    var lexer = Lexer()
+    var current: Token
+    /// The token before `current`, for ranges that end at the last word read.
+    var previous: Token
+    /// How many tokens have been consumed, to tell whether recovery made progress.
+    var consumed = 0
     var diagnostics: [Diagnostic] = []
     var incompleteness: Incompleteness?
+
+    init(source: SourceFile, bytes: UnsafeBufferPointer<UInt8>) {
+        self.source = source
+        self.bytes = bytes
+        current = lexer.next(in: bytes)
+        previous = Token(kind: .endOfFile, flags: [], start: 0, end: 0)
+    }
 
     /// Every statement name, for dispatch, completion and "did you mean".
     public static let statementNames: [String] = [
@@ -21,15 +33,14 @@ public struct Parser {
     ]
 
     public static func parse(_ source: SourceFile) -> ParseResult {
-        let lexed = Lexer.tokenize(source)
-        return source.bytes.withUnsafeBufferPointer { buffer in
-            var parser = Parser(source: source, bytes: buffer, tokens: lexed.tokens)
-            parser.diagnostics = lexed.diagnostics
-            parser.incompleteness = lexed.incompleteness
+        source.bytes.withUnsafeBufferPointer { buffer in
+            var parser = Parser(source: source, bytes: buffer)
             let statements = parser.parseStatements(inBlock: false)
-            return ParseResult(source: source, script: Script(statements: statements),
-                               diagnostics: parser.diagnostics.sorted { $0.range.start < $1.range.start },
-                               comments: lexed.comments, incompleteness: parser.incompleteness)
+            var diagnostics = parser.lexer.diagnostics + parser.diagnostics
+            if diagnostics.count > 1 { diagnostics.sort { $0.range.start < $1.range.start } }
+            return ParseResult(source: source, script: Script(statements: statements), diagnostics: diagnostics,
+                               comments: parser.lexer.comments,
+                               incompleteness: parser.lexer.incompleteness ?? parser.incompleteness)
         }
     }
 
@@ -39,8 +50,6 @@ public struct Parser {
 
     // MARK: - Token access
 
-    var current: Token { tokens[min(pos, tokens.count - 1)] }
-
     var atStatementEnd: Bool {
         switch current.kind {
         case .word: return false
@@ -48,7 +57,12 @@ public struct Parser {
         }
     }
 
-    mutating func advance() { if pos < tokens.count - 1 { pos += 1 } }
+    mutating func advance() {
+        guard current.kind != .endOfFile else { return }
+        previous = current
+        current = lexer.next(in: bytes)
+        consumed += 1
+    }
 
     /// True if `token` is the bare keyword `keyword` (not quoted, no `$`).
     func matches(_ token: Token, _ keyword: StaticString) -> Bool {
@@ -117,9 +131,8 @@ public struct Parser {
     /// A range to point at for a token; for a line end, the place just after the last word.
     func errorRange(_ t: Token) -> SourceRange {
         if t.kind == .word { return t.range }
-        if pos > 0 {
-            let prev = tokens[pos - 1]
-            return SourceRange(prev.end, prev.end + 1)
+        if consumed > 0 {
+            return SourceRange(previous.end, previous.end + 1)
         }
         return SourceRange(t.start, t.start + 1)
     }
@@ -205,14 +218,14 @@ public struct Parser {
             case .word:
                 break
             }
-            let start = pos
+            let start = consumed
             do {
                 let s = try statement()
                 try endOfStatement()
                 statements.append(s)
             } catch {
                 diagnostics.append(error.diagnostic)
-                if pos == start { advance() }
+                if consumed == start { advance() }
                 skipToStatementEnd()
             }
         }
@@ -343,7 +356,7 @@ public struct Parser {
             let hint = Suggestions.didYouMean(verb, among: Self.statementNames) ?? "type 'help' for the list of statements"
             throw ParseFailure(.unknownStatement(verb), at: first.range, hint: hint)
         }
-        let endOffset = pos > 0 ? tokens[pos - 1].end : startOffset
+        let endOffset = consumed > 0 ? previous.end : startOffset
         return Statement(kind, range: SourceRange(startOffset, max(startOffset, endOffset)), kubectl: kubectl)
     }
 
@@ -389,16 +402,18 @@ public struct Parser {
     /// Reads `keyword value` options in any order, each at most once, until the statement ends.
     mutating func options(of statement: String, _ allowed: [String],
                           _ body: (inout Parser, String) throws(ParseFailure) -> Void) throws(ParseFailure) {
-        var seen: Set<String> = []
+        var seen: UInt64 = 0  // one bit an option: no set to allocate per statement
         while current.kind == .word {
             let t = current
             let w = raw(t)
-            guard t.flags.isEmpty, allowed.contains(w) else {
+            guard t.flags.isEmpty, let index = allowed.firstIndex(of: w) else {
                 let hint = Suggestions.didYouMean(w, among: allowed)
                     ?? "options of \(statement): " + allowed.joined(separator: ", ")
                 throw ParseFailure(.unknownOption(w, of: statement), at: t.range, hint: hint)
             }
-            guard seen.insert(w).inserted else { throw ParseFailure(.duplicateOption(w), at: t.range) }
+            let bit: UInt64 = 1 << UInt64(index & 63)
+            guard seen & bit == 0 else { throw ParseFailure(.duplicateOption(w), at: t.range) }
+            seen |= bit
             advance()
             try body(&self, w)
         }
@@ -406,6 +421,8 @@ public struct Parser {
 
     // MARK: Workloads
 
+    static let exposeOptions = ["as", "port", "target", "clusterip", "nodeport", "loadbalancer"]
+    static let getOptions = ["where", "in", "wide", "yaml", "json"]
     static let deployOptions = ["replicas", "port", "label", "env", "config", "cpu", "memory", "strategy",
                                 "surge", "unavailable", "minready", "history", "deadline"]
 
@@ -473,7 +490,7 @@ public struct Parser {
     mutating func exposeStatement() throws(ParseFailure) -> StatementKind {
         var e = Expose(name: try name("a deployment name"))
         var typeWord: String?
-        try options(of: "expose", ["as", "port", "target", "clusterip", "nodeport", "loadbalancer"]) {
+        try options(of: "expose", Self.exposeOptions) {
             (p: inout Parser, option) throws(ParseFailure) in
             switch option {
             case "as": e.serviceName = try p.name("a service name")
@@ -481,7 +498,7 @@ public struct Parser {
             case "target": e.target = try p.typed(.port, Words.portRef)
             default:
                 if let previous = typeWord {
-                    throw ParseFailure(.conflictingOptions(previous, option), at: p.tokens[p.pos - 1].range,
+                    throw ParseFailure(.conflictingOptions(previous, option), at: p.previous.range,
                                        hint: "a service has one type")
                 }
                 typeWord = option
@@ -548,7 +565,7 @@ public struct Parser {
 
     mutating func getStatement() throws(ParseFailure) -> StatementKind {
         var g = Get(kind: try typed(.kind, Words.kind))
-        let keywords: [String] = ["where", "in", "wide", "yaml", "json"]
+        let keywords = Self.getOptions
         if current.kind == .word, !(current.flags.isEmpty && keywords.contains(raw(current))) {
             g.name = try name()
         }
@@ -558,7 +575,7 @@ public struct Parser {
             case "in": g.namespace = .named(try p.name("a namespace"))
             default:
                 if g.output != nil {
-                    throw ParseFailure(.conflictingOptions(g.output?.rawValue ?? "", option), at: p.tokens[p.pos - 1].range)
+                    throw ParseFailure(.conflictingOptions(g.output?.rawValue ?? "", option), at: p.previous.range)
                 }
                 g.output = OutputForm(rawValue: option)
             }

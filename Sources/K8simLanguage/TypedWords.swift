@@ -253,15 +253,15 @@ public enum Words {
         return .count(n)
     }
 
+    @inline(__always) static func isLowerAlnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
+
     /// A DNS-1123 name, as Kubernetes requires of object names.
     public static func name(_ s: String) throws(WordError) -> String {
-        let u = Array(s.utf8)
-        guard !u.isEmpty, u.count <= 253 else {
+        let u = s.utf8
+        guard let first = u.first, let last = u.last, u.count <= 253 else {
             throw WordError(.badWord(.name, found: s), hint: u.isEmpty ? nil : "names are at most 253 characters")
         }
-        func alnum(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
-        let ok = u.allSatisfy { alnum($0) || $0 == 0x2D || $0 == 0x2E }
-        guard ok, let first = u.first, let last = u.last, alnum(first), alnum(last) else {
+        guard isLowerAlnum(first), isLowerAlnum(last), u.allSatisfy({ isLowerAlnum($0) || $0 == 0x2D || $0 == 0x2E }) else {
             let lower = s.lowercased()
             let hint = lower != s && (try? name(lower)) != nil ? "names are lowercase: '\(lower)'" : nil
             throw WordError(.badWord(.name, found: s), hint: hint)
@@ -328,20 +328,16 @@ public enum Words {
     }
 
     public static func target(_ s: String) throws(WordError) -> Target {
-        let pieces = s.split(separator: ":", omittingEmptySubsequences: false)
-        guard pieces.count <= 2, let host = pieces.first, !host.isEmpty else {
+        let u = s.utf8
+        let colon = u.firstIndex(of: UInt8(ascii: ":"))
+        let host = s[..<(colon ?? s.endIndex)]
+        guard !host.isEmpty, host.utf8.allSatisfy({ isLowerAlnum($0) || $0 == 0x2D || $0 == 0x2E }) else {
             throw WordError(.badWord(.target, found: s))
         }
-        let validHost = host.utf8.allSatisfy { b in
-            (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E
-        }
-        guard validHost else { throw WordError(.badWord(.target, found: s)) }
-        if pieces.count == 2 {
-            let port: Int
-            do { port = try Words.port(String(pieces[1])) } catch { throw WordError(.badWord(.target, found: s)) }
-            return Target(host: String(host), port: port)
-        }
-        return Target(host: String(host), port: nil)
+        guard let colon else { return Target(host: String(host), port: nil) }
+        let portText = String(s[s.index(after: colon)...])
+        guard let port = try? Words.port(portText) else { throw WordError(.badWord(.target, found: s)) }
+        return Target(host: String(host), port: port)
     }
 
     public static func ipRange(_ s: String) throws(WordError) -> IPv4Range {
@@ -366,32 +362,35 @@ public enum Words {
     }
 
     public static func image(_ s: String) throws(WordError) -> ImageRef {
-        let u = Array(s.utf8)
-        guard !u.isEmpty, u.count <= 255 else { throw WordError(.badWord(.image, found: s)) }
-        let allowed = u.allSatisfy { b in
-            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
-                || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x2F || b == 0x3A || b == 0x40
-        }
-        guard allowed, !s.hasPrefix("/"), !s.hasSuffix("/"), !s.hasSuffix(":"), !s.contains("//") else {
-            throw WordError(.badWord(.image, found: s))
-        }
-        if s.contains("/") || s.contains(":") || s.contains("@") {
-            // Registry hosts may have capitals; repository paths may not.
-            let path = s.split(separator: ":").first.map { String($0) } ?? s
-            let repo = path.split(separator: "/").dropFirst(path.split(separator: "/").count > 1 ? 1 : 0)
-            if repo.contains(where: { $0.contains(where: \.isUppercase) }) {
-                throw WordError(.badWord(.image, found: s), hint: "repository names are lowercase: '\(s.lowercased())'")
+        let u = s.utf8
+        guard let first = u.first, let last = u.last, u.count <= 255 else { throw WordError(.badWord(.image, found: s)) }
+        var slashes = 0, colons = 0, ats = 0
+        var upperInPath = false
+        var previous: UInt8 = 0
+        for b in u {
+            let upper = b >= 0x41 && b <= 0x5A
+            guard isLowerAlnum(b) || upper || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x2F || b == 0x3A || b == 0x40 else {
+                throw WordError(.badWord(.image, found: s))
             }
-            return ImageRef(text: s, form: .full)
+            if b == 0x2F {
+                if previous == 0x2F { throw WordError(.badWord(.image, found: s)) }
+                slashes += 1
+                upperInPath = false  // a registry host before the first '/' may have capitals
+            }
+            if b == 0x3A { colons += 1 }
+            if b == 0x40 { ats += 1 }
+            // Capitals are allowed in a tag, not in a repository path.
+            if upper && colons == 0 && ats == 0 { upperInPath = true }
+            previous = b
         }
-        let first = u[0]
-        let tagLike = s == "latest" || (first >= 0x30 && first <= 0x39)
-            || (first == UInt8(ascii: "v") && u.count > 1 && u[1] >= 0x30 && u[1] <= 0x39)
-        if tagLike { return ImageRef(text: s, form: .tag) }
-        if s.contains(where: \.isUppercase) {
+        guard first != 0x2F, last != 0x2F, last != 0x3A else { throw WordError(.badWord(.image, found: s)) }
+        if upperInPath {
             throw WordError(.badWord(.image, found: s), hint: "repository names are lowercase: '\(s.lowercased())'")
         }
-        return ImageRef(text: s, form: .repository)
+        if slashes + colons + ats > 0 { return ImageRef(text: s, form: .full) }
+        let second = u.dropFirst().first ?? 0
+        let tagLike = s == "latest" || (first >= 0x30 && first <= 0x39) || (first == UInt8(ascii: "v") && second >= 0x30 && second <= 0x39)
+        return ImageRef(text: s, form: tagLike ? .tag : .repository)
     }
 
     public static func kind(_ s: String) throws(WordError) -> ResourceKind {

@@ -5,7 +5,7 @@ enum WordDecoder {
         let range = token.range
         if token.flags.isEmpty {
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
-            return Word(parts: [.text(text)], range: range)
+            return Word(text, range: range)
         }
         var parts: [TemplatePart] = []
         var text: [UInt8] = []
