@@ -50,11 +50,7 @@ extension Parser {
             advance()
             let rangeText = String(text.dropFirst("metallb:".count))
             let r = SourceRange(addon.start + "metallb:".utf8.count, addon.end)
-            do {
-                return .enableMetalLB(range: Arg(word: Word(rangeText, range: r), value: try Words.ipRange(rangeText)))
-            } catch {
-                throw ParseFailure(error.problem, at: r, hint: error.hint)
-            }
+            return .enableMetalLB(range: try checked(rangeText, Word(rangeText, range: r), Words.ipRange))
         }
         throw ParseFailure(.expected("'enable' or 'kubectl' after 'microk8s'", found: describe(t)), at: errorRange(t))
     }
@@ -107,23 +103,18 @@ extension Parser {
         guard let first = words.first else {
             throw ParseFailure(.kubectlNeeds("a kind and a name, such as deploy/echo", verb: verb), at: errorRange(current))
         }
-        func check<T>(_ text: String, _ range: SourceRange, _ type: WordType, _ f: (String) throws(WordError) -> T) throws(ParseFailure) -> Arg<T> {
-            do { return Arg(word: Word(text, range: range), value: try f(text)) } catch {
-                throw ParseFailure(error.problem, at: range, hint: error.hint)
-            }
-        }
         if let slash = first.text.firstIndex(of: "/") {
             let k = String(first.text[..<slash])
             let n = String(first.text[first.text.index(after: slash)...])
             let kr = SourceRange(first.range.start, first.range.start + k.utf8.count)
             let nr = SourceRange(kr.end + 1, first.range.end)
-            return (try check(k, kr, .kind, Words.kind), try check(n, nr, .name, Words.name), words.dropFirst())
+            return (try checked(k, Word(k, range: kr), Words.kind), try checked(n, Word(n, range: nr), Words.name), words.dropFirst())
         }
-        let kind = try check(first.text, first.range, .kind, Words.kind)
+        let kind = try checked(first, Words.kind)
         guard words.count > 1 else {
             throw ParseFailure(.kubectlNeeds("a name after '\(first.text)'", verb: verb), at: first.range)
         }
-        return (kind, try check(words[1].text, words[1].range, .name, Words.name), words.dropFirst(2))
+        return (kind, try checked(words[1], Words.name), words.dropFirst(2))
     }
 
     func deploymentName(_ words: [KubectlWord], verb: String) throws(ParseFailure) -> (Arg<String>, ArraySlice<KubectlWord>) {
@@ -134,6 +125,26 @@ extension Parser {
         return (name, rest)
     }
 
+    /// Checks a kubectl word against a type, pointing at it when it is wrong.
+    func checked<T>(_ text: String, _ word: Word, _ f: (String) throws(WordError) -> T) throws(ParseFailure) -> Arg<T> {
+        do { return Arg(word: word, value: try f(text)) } catch {
+            throw ParseFailure(error.problem, at: word.range, hint: error.hint)
+        }
+    }
+
+    func checked<T>(_ w: KubectlWord, _ f: (String) throws(WordError) -> T) throws(ParseFailure) -> Arg<T> {
+        try checked(w.text, w.word, f)
+    }
+
+    /// The one positional name a verb takes (`create deployment NAME`, `cordon NODE`).
+    func onlyName(_ words: [KubectlWord], verb: String, what: String = "a name") throws(ParseFailure) -> Arg<String> {
+        guard let first = words.first else {
+            throw ParseFailure(.kubectlNeeds(what, verb: verb), at: errorRange(current))
+        }
+        try noExtra(words.dropFirst())
+        return try checked(first, Words.name)
+    }
+
     func noExtra(_ rest: ArraySlice<KubectlWord>) throws(ParseFailure) {
         if let extra = rest.first { throw ParseFailure(.extraArgument(extra.text), at: extra.range) }
     }
@@ -141,9 +152,7 @@ extension Parser {
     func flagValue<T>(_ flags: [KubectlFlag], _ names: [String], _ type: WordType,
                       _ f: (String) throws(WordError) -> T) throws(ParseFailure) -> Arg<T>? {
         guard let flag = flags.last(where: { names.contains($0.name) }), let v = flag.value else { return nil }
-        do { return Arg(word: v.word, value: try f(v.text)) } catch {
-            throw ParseFailure(error.problem, at: v.range, hint: error.hint)
-        }
+        return try checked(v, f)
     }
 
     mutating func kubectlCommand() throws(ParseFailure) -> StatementKind {
@@ -167,9 +176,7 @@ extension Parser {
                 g.name = n
                 rest = r
             } else {
-                do { g = Get(kind: Arg(word: first.word, value: try Words.kind(first.text))) } catch {
-                    throw ParseFailure(error.problem, at: first.range, hint: error.hint)
-                }
+                g = Get(kind: try checked(first, Words.kind))
                 rest = pos.dropFirst()
             }
             try noExtra(rest)
@@ -270,14 +277,7 @@ extension Parser {
             let what = try oneOf(["deployment", "configmap"], what: "'deployment' or 'configmap' after 'kubectl create'")
             if what == "deployment" {
                 let (pos, flags) = try kubectlWords(verb: "create deployment", flagsWithValues: KubectlFlags.createDeployment)
-                guard let first = pos.first else {
-                    throw ParseFailure(.kubectlNeeds("a name", verb: "create deployment"), at: errorRange(current))
-                }
-                try noExtra(pos.dropFirst())
-                let n: Arg<String>
-                do { n = Arg(word: first.word, value: try Words.name(first.text)) } catch {
-                    throw ParseFailure(error.problem, at: first.range, hint: error.hint)
-                }
+                let n = try onlyName(pos, verb: "create deployment")
                 guard var image = try flagValue(flags, ["--image"], .image, Words.image) else {
                     throw ParseFailure(.kubectlNeeds("--image=IMAGE", verb: "create deployment"), at: verbToken.range)
                 }
@@ -288,34 +288,18 @@ extension Parser {
                 return .deploy(d)
             }
             let (pos, flags) = try kubectlWords(verb: "create configmap", flagsWithValues: KubectlFlags.createConfigMap)
-            guard let first = pos.first else {
-                throw ParseFailure(.kubectlNeeds("a name", verb: "create configmap"), at: errorRange(current))
-            }
-            try noExtra(pos.dropFirst())
-            let n: Arg<String>
-            do { n = Arg(word: first.word, value: try Words.name(first.text)) } catch {
-                throw ParseFailure(error.problem, at: first.range, hint: error.hint)
-            }
+            let n = try onlyName(pos, verb: "create configmap")
             var data: [Arg<KeyValue>] = []
             for f in flags {
                 guard let v = f.value else { continue }
-                do { data.append(Arg(word: v.word, value: try Words.dataPair(v.text))) } catch {
-                    throw ParseFailure(error.problem, at: v.range, hint: error.hint)
-                }
+                data.append(try checked(v, Words.dataPair))
             }
             return .configMap(name: n, data: data)
         case "cordon", "uncordon", "drain":
             let (pos, _) = try kubectlWords(verb: verb, flagsWithValues: [],
                                             booleanFlags: verb == "drain" ? KubectlFlags.drain : [])
-            guard let first = pos.first else {
-                throw ParseFailure(.kubectlNeeds("a node name", verb: verb), at: errorRange(current))
-            }
-            try noExtra(pos.dropFirst())
-            do {
-                return .nodeAction(action: NodeAction(rawValue: verb) ?? .cordon, name: Arg(word: first.word, value: try Words.name(first.text)))
-            } catch {
-                throw ParseFailure(error.problem, at: first.range, hint: error.hint)
-            }
+            return .nodeAction(action: NodeAction(rawValue: verb) ?? .cordon,
+                               name: try onlyName(pos, verb: verb, what: "a node name"))
         default:
             let hint = Suggestions.didYouMean(verb, among: ["get", "describe", "apply", "delete", "scale", "set", "rollout",
                                                             "expose", "create", "cordon", "uncordon", "drain"])

@@ -23,6 +23,15 @@ func readScript(_ path: String) throws -> SourceFile {
     return SourceFile(name: path, bytes: Array(data))
 }
 
+/// Parses each script and hands it to `body`, which says whether it passed; exits 1 if any failed.
+func forEachScript(_ paths: [String], _ body: (String, ParseResult) throws -> Bool) throws {
+    var failed = false
+    for path in paths {
+        if try !body(path, Parser.parse(try readScript(path))) { failed = true }
+    }
+    if failed { throw ExitCode(1) }
+}
+
 func writeError(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))
 }
@@ -40,18 +49,12 @@ struct CheckCommand: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        var failed = false
-        for path in files {
-            let source = try readScript(path)
-            let result = Parser.parse(source)
-            let diagnostics = result.diagnostics
-            if !diagnostics.isEmpty {
-                failed = true
-                writeError(DiagnosticRenderer(source: source).render(diagnostics))
-            }
+        try forEachScript(files) { path, result in
             if dump { print(ASTDump.dump(result.script), terminator: "") }
+            if result.diagnostics.isEmpty { return true }
+            writeError(DiagnosticRenderer(source: result.source).render(result.diagnostics))
+            return false
         }
-        if failed { throw ExitCode(1) }
     }
 }
 
@@ -68,29 +71,24 @@ struct FormatCommand: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        var failed = false
-        for path in files {
-            let source = try readScript(path)
-            let result = Parser.parse(source)
+        try forEachScript(files) { path, result in
             let formatted: String
             do {
                 formatted = try Formatter.format(result)
             } catch {
-                writeError(DiagnosticRenderer(source: source).render(result.diagnostics))
-                failed = true
-                continue
+                writeError(DiagnosticRenderer(source: result.source).render(result.diagnostics))
+                return false
             }
             if path == "-" {
                 print(formatted, terminator: "")
-            } else if formatted != source.text {
+            } else if formatted != result.source.text {
                 if check {
                     writeError("\(path): not formatted\n")
-                    failed = true
-                } else {
-                    try formatted.write(toFile: path, atomically: true, encoding: .utf8)
+                    return false
                 }
+                try formatted.write(toFile: path, atomically: true, encoding: .utf8)
             }
+            return true
         }
-        if failed { throw ExitCode(1) }
     }
 }
