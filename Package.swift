@@ -16,10 +16,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // The cluster model: objects, controllers, scheduler, clock. Knows nothing of the language.
-        .target(name: "K8simCluster"),
+        .target(name: "K8simCluster", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         // The language front end: source, tokens, lexer, parser, AST, diagnostics, formatter.
         .target(name: "K8simLanguage"),
         // Runs the AST against the cluster model and renders output to a host-provided sink.

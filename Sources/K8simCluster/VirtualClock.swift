@@ -8,28 +8,49 @@ public struct VirtualClock: Sendable {
     public private(set) var now: Int64 = 0
     private var heap: [Timer] = []
     private var nextSequence: UInt64 = 0
+    private var foreground = 0
 
     public struct Timer: Sendable, Hashable {
         public var due: Int64
         public var sequence: UInt64
         public var event: TimerEvent
+        /// Background work (retries that go on forever) does not keep `settle` running.
+        public var background: Bool
     }
 
     public init() {}
 
     public var pendingCount: Int { heap.count }
 
+    /// Whether any timer other than background work is pending.
+    public var hasForegroundWork: Bool { foreground > 0 }
+
     /// When the next timer is due, if any.
     public var nextDue: Int64? { heap.first?.due }
 
     /// Schedules `event` `delay` milliseconds from now (never in the past).
     @discardableResult
-    public mutating func schedule(_ event: TimerEvent, after delay: Int64) -> UInt64 {
-        let timer = Timer(due: now + max(0, delay), sequence: nextSequence, event: event)
+    public mutating func schedule(_ event: TimerEvent, after delay: Int64, background: Bool = false) -> UInt64 {
+        let timer = Timer(due: now + max(0, delay), sequence: nextSequence, event: event, background: background)
         nextSequence += 1
+        if !background { foreground += 1 }
         heap.append(timer)
         siftUp(heap.count - 1)
         return timer.sequence
+    }
+
+    /// Cancels a timer that has not fired; returns whether it was pending.
+    @discardableResult
+    public mutating func cancel(_ sequence: UInt64) -> Bool {
+        guard let i = heap.firstIndex(where: { $0.sequence == sequence }) else { return false }
+        if !heap[i].background { foreground -= 1 }
+        let last = heap.removeLast()
+        if i < heap.count {
+            heap[i] = last
+            siftDown(i)
+            siftUp(i)
+        }
+        return true
     }
 
     /// Removes and returns every timer due at or before `time`, in firing order, and moves
@@ -52,6 +73,7 @@ public struct VirtualClock: Sendable {
 
     private mutating func popFirst() -> Timer {
         let top = heap[0]
+        if !top.background { foreground -= 1 }
         let last = heap.removeLast()
         if !heap.isEmpty {
             heap[0] = last
@@ -88,9 +110,30 @@ public struct VirtualClock: Sendable {
     }
 }
 
-/// What a timer does when it fires: the kinds of delayed work in a cluster. The controllers
-/// that act on them arrive with the workload model.
+/// What a timer does when it fires: the delayed work of a cluster. Objects are named by key
+/// and uid, so a timer for an object that was replaced in the meantime does nothing.
 public enum TimerEvent: Sendable, Hashable {
-    /// A named piece of work for an object, such as "imagePulled" for a pod.
-    case object(kind: String, name: String, work: String)
+    /// The kubelet's next step for a pod: image pulled, container started, restart, retry.
+    case kubelet(pod: String, uid: Int, step: KubeletStep)
+    /// A terminating pod's containers have stopped: the pod goes away.
+    case podTerminated(pod: String, uid: Int)
+    /// A pod's minReadySeconds have passed: its owner counts it available now.
+    case availability(replicaSet: String)
+    /// No heartbeat from a node within the grace period.
+    case nodeGraceExpired(node: String, heartbeat: Int64)
+    /// The NoExecute toleration of pods on an unreachable node has run out.
+    case taintEviction(node: String, taintedAt: Int64)
+    /// A deployment's progress deadline may have passed.
+    case progressDeadline(deployment: String)
+    /// For tests of the clock itself.
+    case marker(String)
+}
+
+public enum KubeletStep: Sendable, Hashable {
+    case pulled
+    case started
+    case retryPull
+    /// After a failed pull: the container shows ImagePullBackOff until the retry.
+    case backOff
+    case restart
 }

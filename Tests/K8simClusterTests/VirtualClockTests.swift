@@ -5,17 +5,17 @@ import Testing
 struct VirtualClockTests {
     @Test func timersFireInDueOrderThenInTheOrderTheyWereSet() {
         var clock = VirtualClock()
-        clock.schedule(.object(kind: "pod", name: "b", work: "start"), after: 2000)
-        clock.schedule(.object(kind: "pod", name: "a", work: "pull"), after: 1000)
-        clock.schedule(.object(kind: "pod", name: "c", work: "start"), after: 2000)
+        clock.schedule(.marker("bstart"), after: 2000)
+        clock.schedule(.marker("apull"), after: 1000)
+        clock.schedule(.marker("cstart"), after: 2000)
         #expect(clock.nextDue == 1000)
         #expect(clock.popDue(atOrBefore: 500).isEmpty)
         #expect(clock.now == 0)
         let first = clock.popDue(atOrBefore: 10_000)
-        #expect(first.map(\.event) == [.object(kind: "pod", name: "a", work: "pull")])
+        #expect(first.map(\.event) == [.marker("apull")])
         #expect(clock.now == 1000)
         let second = clock.popDue(atOrBefore: 10_000)
-        #expect(second.map(\.event) == [.object(kind: "pod", name: "b", work: "start"), .object(kind: "pod", name: "c", work: "start")])
+        #expect(second.map(\.event) == [.marker("bstart"), .marker("cstart")])
         #expect(clock.now == 2000)
         #expect(clock.pendingCount == 0)
     }
@@ -25,7 +25,7 @@ struct VirtualClockTests {
         var rng = UInt64(7)
         for i in 0..<1000 {
             rng = rng &* 6364136223846793005 &+ 1442695040888963407
-            clock.schedule(.object(kind: "t", name: "\(i)", work: ""), after: Int64(rng >> 54))
+            clock.schedule(.marker("\(i)"), after: Int64(rng >> 54))
         }
         var last: (Int64, UInt64) = (-1, 0)
         var count = 0
@@ -44,7 +44,7 @@ struct VirtualClockTests {
         clock.advance(to: 5000)
         clock.advance(to: 3000)
         #expect(clock.now == 5000)
-        clock.schedule(.object(kind: "n", name: "n1", work: "heartbeat"), after: -10)
+        clock.schedule(.marker("n1heartbeat"), after: -10)
         #expect(clock.nextDue == 5000)
     }
 }

@@ -1,0 +1,292 @@
+import OrderedCollections
+
+/// An error a real API server or kubectl would give, in their words.
+public struct ClusterError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+
+    static func notFound(_ resource: String, _ name: String) -> ClusterError {
+        ClusterError("\(resource) \"\(name)\" not found")
+    }
+
+    static func alreadyExists(_ resource: String, _ name: String) -> ClusterError {
+        ClusterError("\(resource) \"\(name)\" already exists")
+    }
+
+    static func invalid(_ kind: String, _ name: String, _ detail: String) -> ClusterError {
+        ClusterError("The \(kind) \"\(name)\" is invalid: \(detail)")
+    }
+}
+
+/// How long things take in virtual time. The defaults follow Kubernetes 1.32+ and what the
+/// recordings show (a pod Running and Ready about two seconds after it is bound).
+public struct Timings: Hashable, Sendable {
+    public var imagePull: Millis = 1000
+    public var containerStart: Millis = 1000
+    public var termination: Millis = 1000
+    public var nodeMonitorGrace: Millis = 50_000
+    public var tolerationSeconds: Millis = 300_000
+    public var backOffBase: Millis = 10_000
+    public var backOffMax: Millis = 300_000
+    public init() {}
+}
+
+public struct ClusterConfig: Hashable, Sendable {
+    public var nodes = 3
+    public var cpuMillis: Int64 = 4000
+    public var memoryBytes: Int64 = 8 << 30
+    public var seed: UInt64 = 0
+    public var timings = Timings()
+    public init(nodes: Int = 3, cpuMillis: Int64 = 4000, memoryBytes: Int64 = 8 << 30, seed: UInt64 = 0) {
+        self.nodes = nodes
+        self.cpuMillis = cpuMillis
+        self.memoryBytes = memoryBytes
+        self.seed = seed
+    }
+}
+
+/// One step a controller took, for learners who want to watch the machinery (`set trace on`).
+public struct TraceStep: Hashable, Sendable {
+    public var time: Millis
+    public var component: String
+    public var message: String
+}
+
+/// The in-memory cluster: its objects, its clock, and the controllers that react to change.
+/// A value type: copying it copies the whole cluster, so a caller can keep a snapshot.
+public struct Cluster: Sendable {
+    public internal(set) var clock = VirtualClock()
+    public internal(set) var nodes: OrderedDictionary<String, Node> = [:]
+    public internal(set) var pods: OrderedDictionary<String, Pod> = [:]
+    public internal(set) var replicaSets: OrderedDictionary<String, ReplicaSet> = [:]
+    public internal(set) var deployments: OrderedDictionary<String, Deployment> = [:]
+    public internal(set) var namespaces: OrderedDictionary<String, Namespace> = [:]
+    public internal(set) var events: [Event] = []
+    /// Images the registry does not have: pulls of them fail.
+    public internal(set) var missingImages: Set<String> = []
+    public var timings: Timings
+    /// When set, controllers record their steps in `trace`.
+    public var tracing = false
+    public internal(set) var trace: [TraceStep] = []
+
+    var rng: SplitMix64
+    var nextUID = 1
+    var nodeCount = 0
+    // Indices, so that work per change does not grow with the cluster.
+    var podsByOwner: [Int: OrderedSet<String>] = [:]
+    var podsByNode: [String: OrderedSet<String>] = [:]
+    var replicaSetsByOwner: [Int: OrderedSet<String>] = [:]
+    // Work queues of the reconcile loop, in the order work arrived.
+    var dirtyDeployments: OrderedSet<String> = []
+    var dirtyReplicaSets: OrderedSet<String> = []
+    var unscheduled: OrderedSet<String> = []
+    /// Pods no node can take now; retried when capacity changes.
+    var parked: OrderedSet<String> = []
+    /// When each deployment's progress-deadline check is due, so it is scheduled once.
+    var deadlineChecks: [String: (due: Millis, timer: UInt64)] = [:]
+
+    public var now: Millis { clock.now }
+
+    public init(_ config: ClusterConfig = ClusterConfig()) {
+        timings = config.timings
+        rng = SplitMix64(seed: config.seed)
+        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            namespaces[ns] = Namespace(meta: newMeta(name: ns, namespace: ""))
+        }
+        for i in 1...max(1, config.nodes) {
+            // The configuration is the caller's: a bad one falls back to defaults rather than failing.
+            _ = try? addNode(name: "n\(i)", cpuMillis: config.cpuMillis, memoryBytes: config.memoryBytes)
+        }
+    }
+
+    mutating func newMeta(name: String, namespace: String = "default") -> ObjectMeta {
+        defer { nextUID += 1 }
+        return ObjectMeta(name: name, namespace: namespace, uid: nextUID, creationTime: now)
+    }
+
+    // MARK: Events and trace
+
+    mutating func record(_ type: Event.Kind, _ reason: String, _ object: String, _ message: String,
+                         source: String, namespace: String = "default") {
+        events.append(Event(time: now, type: type, reason: reason, object: object, namespace: namespace,
+                            message: message, source: source))
+    }
+
+    mutating func record(_ reason: String, _ object: String, _ message: String, source: String, namespace: String = "default") {
+        record(.normal, reason, object, message, source: source, namespace: namespace)
+    }
+
+    mutating func note(_ component: String, _ message: @autoclosure () -> String) {
+        if tracing { trace.append(TraceStep(time: now, component: component, message: message())) }
+    }
+
+    // MARK: Lookup
+
+    public func deployment(_ name: String, namespace: String = "default") -> Deployment? {
+        deployments["\(namespace)/\(name)"]
+    }
+
+    public func replicaSets(of d: Deployment) -> [ReplicaSet] {
+        (replicaSetsByOwner[d.meta.uid] ?? []).compactMap { replicaSets[$0] }
+    }
+
+    public func pods(of rs: ReplicaSet) -> [Pod] {
+        (podsByOwner[rs.meta.uid] ?? []).compactMap { pods[$0] }
+    }
+
+    public func pods(on node: String) -> [Pod] {
+        (podsByNode[node] ?? []).compactMap { pods[$0] }
+    }
+
+    /// Pods whose labels hold every pair of `selector`.
+    public func pods(matching selector: [(String, String)], namespace: String = "default") -> [Pod] {
+        pods.values.filter { p in
+            p.meta.namespace == namespace && selector.allSatisfy { p.meta.labels[$0.0] == $0.1 }
+        }
+    }
+
+    public func pod(_ name: String, namespace: String = "default") -> Pod? { pods["\(namespace)/\(name)"] }
+
+    // MARK: Time
+
+    public struct SettleError: Error, Hashable, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Runs the controllers until nothing more would happen at this instant.
+    public mutating func reconcile() throws(SettleError) {
+        var steps = 0
+        let limit = 10_000_000
+        while true {
+            if let key = dirtyDeployments.first {
+                dirtyDeployments.removeFirst()
+                syncDeployment(key)
+            } else if let key = dirtyReplicaSets.first {
+                dirtyReplicaSets.removeFirst()
+                syncReplicaSet(key)
+            } else if let key = unscheduled.first {
+                unscheduled.removeFirst()
+                schedule(key)
+            } else {
+                return
+            }
+            steps += 1
+            if steps > limit {
+                throw SettleError(description: "the controllers did not come to rest after \(limit) steps at \(Self.format(now))")
+            }
+        }
+    }
+
+    /// Moves virtual time forward by `duration`, firing every timer due on the way.
+    public mutating func advance(by duration: Millis) throws(SettleError) {
+        try reconcile()
+        let end = now + max(0, duration)
+        while let due = clock.nextDue, due <= end {
+            fire(clock.popDue(atOrBefore: due))
+            try reconcile()
+        }
+        clock.advance(to: end)
+    }
+
+    /// Runs time forward until nothing more would happen by itself (retries that go on
+    /// forever, such as image pull back-off, do not count). Returns the time that passed.
+    @discardableResult
+    public mutating func settle(limit: Millis = 24 * 3_600_000) throws(SettleError) -> Millis {
+        let start = now
+        try reconcile()
+        while clock.hasForegroundWork, let due = clock.nextDue {
+            if due - start > limit {
+                throw SettleError(description: "the cluster was still changing after \(Self.format(limit)) of virtual time; use wait to move time in steps")
+            }
+            fire(clock.popDue(atOrBefore: due))
+            try reconcile()
+        }
+        return now - start
+    }
+
+    /// Moves to the next instant at which something is due, and runs it. Returns false when
+    /// nothing is pending (background retries included).
+    @discardableResult
+    public mutating func step() throws(SettleError) -> Bool {
+        try reconcile()
+        guard let due = clock.nextDue else { return false }
+        fire(clock.popDue(atOrBefore: due))
+        try reconcile()
+        return true
+    }
+
+    /// Whether anything would still happen by itself (background retries aside).
+    public var isSettled: Bool { !clock.hasForegroundWork }
+
+    mutating func fire(_ timers: [VirtualClock.Timer]) {
+        for t in timers {
+            switch t.event {
+            case .kubelet(let pod, let uid, let step): kubeletStep(pod, uid: uid, step)
+            case .podTerminated(let pod, let uid): finishTermination(pod, uid: uid)
+            case .availability(let rs): dirtyReplicaSets.append(rs)
+            case .nodeGraceExpired(let node, let heartbeat): nodeGraceExpired(node, heartbeat: heartbeat)
+            case .taintEviction(let node, let taintedAt): evictPods(node, taintedAt: taintedAt)
+            case .progressDeadline(let d):
+                deadlineChecks[d] = nil
+                dirtyDeployments.append(d)
+            case .marker: break
+            }
+        }
+    }
+
+    /// `1h2m3s` style, for messages.
+    static func format(_ ms: Millis) -> String {
+        var s = ms / 1000
+        var out = ""
+        if s >= 3600 { out += "\(s / 3600)h"; s %= 3600 }
+        if s >= 60 { out += "\(s / 60)m"; s %= 60 }
+        if s > 0 || out.isEmpty { out += "\(s)s" }
+        return out
+    }
+
+    // MARK: Index upkeep
+
+    mutating func insertPod(_ pod: Pod) {
+        let key = pod.meta.key
+        pods[key] = pod
+        if let owner = pod.meta.owner { podsByOwner[owner.uid, default: []].append(key) }
+        if let node = pod.nodeName { podsByNode[node, default: []].append(key) }
+    }
+
+    mutating func removePod(_ key: String) {
+        guard let pod = pods.removeValue(forKey: key) else { return }
+        if let owner = pod.meta.owner { podsByOwner[owner.uid]?.remove(key) }
+        if let node = pod.nodeName { podsByNode[node]?.remove(key) }
+        unscheduled.remove(key)
+        parked.remove(key)
+        podChanged(pod)
+        // Room was made: pods waiting for a node may fit now.
+        unpark()
+    }
+
+    /// A pod's readiness or existence changed: its owner recounts.
+    mutating func podChanged(_ pod: Pod) {
+        guard let owner = pod.meta.owner else { return }
+        let rsKey = "\(pod.meta.namespace)/\(owner.name)"
+        dirtyReplicaSets.append(rsKey)
+    }
+
+    mutating func unpark() {
+        for key in parked { unscheduled.append(key) }
+        parked.removeAll()
+    }
+}
+
+/// SplitMix64: small, fast and seeded, so a run is reproducible from its seed.
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

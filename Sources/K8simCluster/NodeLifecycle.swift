@@ -1,0 +1,146 @@
+import OrderedCollections
+
+/// Nodes: adding and removing them, failures and recovery (the node lifecycle controller
+/// and taint-based eviction), cordon and drain.
+extension Cluster {
+    public mutating func addNode(name: String, cpuMillis: Int64 = 4000, memoryBytes: Int64 = 8 << 30,
+                                 labels: OrderedDictionary<String, String> = [:]) throws(ClusterError) {
+        guard nodes[name] == nil else { throw .alreadyExists("nodes", name) }
+        guard cpuMillis > 0, memoryBytes > 0 else { throw .invalid("Node", name, "status.capacity: cpu and memory must be positive") }
+        guard nodeCount < 250 else { throw ClusterError("the pod network 10.1.0.0/16 has room for 250 nodes") }
+        nodeCount += 1
+        var meta = newMeta(name: name, namespace: "")
+        meta.labels = ["kubernetes.io/hostname": name, "kubernetes.io/os": "linux"]
+        for (k, v) in labels { meta.labels[k] = v }
+        let ready = Condition(type: "Ready", status: .isTrue, reason: "KubeletReady", message: "kubelet is posting ready status",
+                              lastTransitionTime: now, lastUpdateTime: now)
+        nodes[name] = Node(meta: meta, cpuMillis: cpuMillis, memoryBytes: memoryBytes, ready: ready,
+                           internalIP: "10.0.0.\(10 + nodeCount)", podCIDRIndex: nodeCount, lastHeartbeat: now)
+        record("RegisteredNode", "node/\(name)", "Node \(name) event: Registered Node \(name) in Controller",
+               source: "node-controller", namespace: "")
+        note("node-controller", "node \(name) registered")
+        unpark()
+    }
+
+    public mutating func removeNode(_ name: String) throws(ClusterError) {
+        guard nodes[name] != nil else { throw .notFound("nodes", name) }
+        nodes.removeValue(forKey: name)
+        // The pods bound there are gone with it; their owners replace them elsewhere.
+        for key in podsByNode[name] ?? [] { removePod(key) }
+        podsByNode[name] = nil
+        record("RemovingNode", "node/\(name)", "Node \(name) event: Removing Node \(name) from Controller",
+               source: "node-controller", namespace: "")
+    }
+
+    /// The node stops answering: no more heartbeats. Kubernetes notices after the grace period.
+    public mutating func failNode(_ name: String) throws(ClusterError) {
+        guard var node = nodes[name] else { throw .notFound("nodes", name) }
+        guard node.kubeletUp else { throw ClusterError("node \(name) has already failed") }
+        node.kubeletUp = false
+        node.lastHeartbeat = now
+        nodes[name] = node
+        note("kubelet", "node \(name) stopped posting status")
+        let timer = clock.schedule(.nodeGraceExpired(node: name, heartbeat: now), after: timings.nodeMonitorGrace)
+        nodes[name]?.graceTimer = timer
+    }
+
+    public mutating func recoverNode(_ name: String) throws(ClusterError) {
+        guard var node = nodes[name] else { throw .notFound("nodes", name) }
+        guard !node.kubeletUp else { throw ClusterError("node \(name) has not failed") }
+        node.kubeletUp = true
+        node.lastHeartbeat = now
+        for timer in [node.graceTimer, node.evictionTimer] {
+            if let timer { clock.cancel(timer) }
+        }
+        node.graceTimer = nil
+        node.evictionTimer = nil
+        let wasNotReady = !node.isReady
+        node.taints.removeAll { $0.key == Taint.unreachable || $0.key == Taint.notReady }
+        if wasNotReady {
+            node.ready = Condition(type: "Ready", status: .isTrue, reason: "KubeletReady", message: "kubelet is posting ready status",
+                                   lastTransitionTime: now, lastUpdateTime: now)
+            record("NodeReady", "node/\(name)", "Node \(name) status is now: NodeReady", source: "kubelet", namespace: "")
+        }
+        nodes[name] = node
+        note("kubelet", "node \(name) is posting status again")
+        // The kubelet finishes what was asked while it was away: deleted pods go, the rest run.
+        for key in podsByNode[name] ?? [] {
+            guard var pod = pods[key] else { continue }
+            if pod.isTerminating {
+                removePod(key)
+            } else if wasNotReady, pod.containerStatuses.allSatisfy({ if case .running = $0.state { return true } else { return false } }) {
+                pod.readySince = now
+                for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = true }
+                pods[key] = pod
+                podChanged(pod)
+            }
+        }
+        unpark()
+    }
+
+    mutating func nodeGraceExpired(_ name: String, heartbeat: Millis) {
+        guard var node = nodes[name], !node.kubeletUp, node.lastHeartbeat == heartbeat else { return }
+        node.graceTimer = nil
+        node.ready = Condition(type: "Ready", status: .unknown, reason: "NodeStatusUnknown",
+                               message: "Kubelet stopped posting node status.", lastTransitionTime: now, lastUpdateTime: now)
+        node.taints.append(Taint(key: Taint.unreachable, effect: .noSchedule, addedAt: now))
+        node.taints.append(Taint(key: Taint.unreachable, effect: .noExecute, addedAt: now))
+        nodes[name] = node
+        record("NodeNotReady", "node/\(name)", "Node \(name) status is now: NodeNotReady", source: "node-controller", namespace: "")
+        let grace = Self.format(timings.nodeMonitorGrace)
+        note("node-controller", "node \(name) is NotReady (no heartbeat for \(grace)); tainted \(Taint.unreachable)")
+        // The node controller marks its pods not ready, so endpoints stop sending to them.
+        for key in podsByNode[name] ?? [] {
+            guard var pod = pods[key], pod.isReady else { continue }
+            pod.readySince = nil
+            for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = false }
+            pods[key] = pod
+            record(.warning, "NodeNotReady", "pod/\(pod.name)", "Node is not ready", source: "node-controller",
+                   namespace: pod.meta.namespace)
+            podChanged(pod)
+        }
+        let timer = clock.schedule(.taintEviction(node: name, taintedAt: now), after: timings.tolerationSeconds)
+        nodes[name]?.evictionTimer = timer
+    }
+
+    /// The pods' default 300s toleration of the unreachable taint has run out.
+    mutating func evictPods(_ name: String, taintedAt: Millis) {
+        guard let node = nodes[name], node.taints.contains(where: { $0.key == Taint.unreachable && $0.effect == .noExecute && $0.addedAt == taintedAt })
+        else { return }
+        nodes[name]?.evictionTimer = nil
+        for key in podsByNode[name] ?? [] {
+            guard let pod = pods[key], !pod.isTerminating else { continue }
+            record("TaintManagerEviction", "pod/\(pod.name)", "Marking for deletion Pod \(pod.meta.namespace)/\(pod.name)",
+                   source: "taint-eviction-controller", namespace: pod.meta.namespace)
+            note("taint-eviction-controller", "evicting \(pod.name) from \(name)")
+            deletePodGracefully(key)
+        }
+    }
+
+    public mutating func cordon(_ name: String) throws(ClusterError) {
+        guard nodes[name] != nil else { throw .notFound("nodes", name) }
+        nodes[name]?.unschedulable = true
+        record("NodeNotSchedulable", "node/\(name)", "Node \(name) status is now: NodeNotSchedulable", source: "kubelet", namespace: "")
+    }
+
+    public mutating func uncordon(_ name: String) throws(ClusterError) {
+        guard nodes[name] != nil else { throw .notFound("nodes", name) }
+        nodes[name]?.unschedulable = false
+        record("NodeSchedulable", "node/\(name)", "Node \(name) status is now: NodeSchedulable", source: "kubelet", namespace: "")
+        unpark()
+    }
+
+    /// Cordons the node and evicts its pods; their owners start replacements elsewhere.
+    /// Returns the names of the evicted pods.
+    @discardableResult
+    public mutating func drain(_ name: String) throws(ClusterError) -> [String] {
+        try cordon(name)
+        var evicted: [String] = []
+        for key in podsByNode[name] ?? [] {
+            guard let pod = pods[key], !pod.isTerminating else { continue }
+            evicted.append(pod.name)
+            deletePodGracefully(key)
+        }
+        return evicted
+    }
+}

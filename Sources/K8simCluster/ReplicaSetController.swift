@@ -1,0 +1,79 @@
+/// The ReplicaSet controller: creates and deletes pods until a ReplicaSet has as many as it
+/// asks for, and keeps its status counts.
+extension Cluster {
+    mutating func syncReplicaSet(_ key: String) {
+        guard var rs = replicaSets[key] else { return }
+        let owned = pods(of: rs)
+        let active = owned.filter { !$0.isTerminating && $0.phase != .succeeded && $0.phase != .failed }
+        let diff = active.count - rs.replicas
+        if diff < 0 {
+            for _ in 0..<(-diff) { createPod(for: rs) }
+        } else if diff > 0 {
+            for pod in podsToDelete(active, count: diff) {
+                record("SuccessfulDelete", "replicaset/\(rs.name)", "Deleted pod: \(pod.name)", source: "replicaset-controller",
+                       namespace: rs.meta.namespace)
+                note("replicaset-controller", "\(rs.name) deleted pod \(pod.name)")
+                deletePodGracefully(pod.meta.key)
+            }
+        }
+        let current = pods(of: rs).filter { !$0.isTerminating }
+        var status = ReplicaSetStatus()
+        status.replicas = current.count
+        status.readyReplicas = current.filter(\.isReady).count
+        status.availableReplicas = current.filter { $0.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) }.count
+        status.fullyLabeledReplicas = current.filter { p in rs.template.labels.allSatisfy { p.meta.labels[$0.key] == $0.value } }.count
+        status.observedGeneration = rs.meta.generation
+        if status != rs.status {
+            rs.status = status
+            replicaSets[key] = rs
+        }
+        // The owner looks again whenever its pods change; terminating pods matter to Recreate.
+        if let owner = rs.meta.owner { dirtyDeployments.append("\(rs.meta.namespace)/\(owner.name)") }
+    }
+
+    mutating func createPod(for rs: ReplicaSet) {
+        var name: String
+        repeat {
+            let suffix = (0..<5).map { _ in DeploymentUtil.alphanums[Int(rng.next() % UInt64(DeploymentUtil.alphanums.count))] }
+            name = "\(rs.name.prefix(57))-\(String(decoding: suffix, as: UTF8.self))"
+        } while pods["\(rs.meta.namespace)/\(name)"] != nil
+        var meta = newMeta(name: name, namespace: rs.meta.namespace)
+        meta.labels = rs.template.labels
+        meta.annotations = rs.template.annotations
+        meta.owner = OwnerReference(kind: "ReplicaSet", name: rs.name, uid: rs.meta.uid)
+        let pod = Pod(meta: meta, template: rs.template)
+        insertPod(pod)
+        unscheduled.append(meta.key)
+        record("SuccessfulCreate", "replicaset/\(rs.name)", "Created pod: \(name)", source: "replicaset-controller",
+               namespace: rs.meta.namespace)
+        note("replicaset-controller", "\(rs.name) created pod \(name)")
+    }
+
+    /// Upstream's preference for which pods go first (`ActivePodsWithRanks`): unassigned before
+    /// assigned; pending before unknown before running; not ready before ready; pods on
+    /// crowded nodes first; ready for less time before more; more restarts first; newer first.
+    func podsToDelete(_ active: [Pod], count: Int) -> [Pod] {
+        var perNode: [String: Int] = [:]
+        for p in active { if let n = p.nodeName { perNode[n, default: 0] += 1 } }
+        func phaseRank(_ p: Pod) -> Int {
+            switch p.phase {
+            case .pending: return 0
+            case .unknown: return 1
+            case .running: return 2
+            default: return 3
+            }
+        }
+        let sorted = active.sorted { a, b in
+            if (a.nodeName == nil) != (b.nodeName == nil) { return a.nodeName == nil }
+            if phaseRank(a) != phaseRank(b) { return phaseRank(a) < phaseRank(b) }
+            if a.isReady != b.isReady { return !a.isReady }
+            let ra = a.nodeName.map { perNode[$0] ?? 0 } ?? 0, rb = b.nodeName.map { perNode[$0] ?? 0 } ?? 0
+            if ra != rb { return ra > rb }
+            if let sa = a.readySince, let sb = b.readySince, sa != sb { return sa > sb }
+            if a.restarts != b.restarts { return a.restarts > b.restarts }
+            if a.meta.creationTime != b.meta.creationTime { return a.meta.creationTime > b.meta.creationTime }
+            return a.meta.uid > b.meta.uid
+        }
+        return Array(sorted.prefix(count))
+    }
+}
