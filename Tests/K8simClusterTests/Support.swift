@@ -22,6 +22,7 @@ func rs(_ name: String, replicas: Int, available: Int = 0, created: Millis = 0, 
                        template: PodTemplate(labels: ["app": "x"], containers: [Container(name: "c", image: name)]))
     r.status.availableReplicas = available
     r.status.replicas = replicas
+    r.status.observedGeneration = r.meta.generation
     return r
 }
 
