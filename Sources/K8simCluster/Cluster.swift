@@ -77,6 +77,10 @@ public struct Cluster: Sendable {
     var podsByOwner: [Int: OrderedSet<String>] = [:]
     var podsByNode: [String: OrderedSet<String>] = [:]
     var replicaSetsByOwner: [Int: OrderedSet<String>] = [:]
+    /// `key=value` → pods with that label.
+    var podsByLabel: [String: OrderedSet<String>] = [:]
+    /// Owner uid → node → how many of its pods are bound there (for spreading).
+    var podsPerNodeByOwner: [Int: [String: Int]] = [:]
     // Work queues of the reconcile loop, in the order work arrived.
     var dirtyDeployments: OrderedSet<String> = []
     var dirtyReplicaSets: OrderedSet<String> = []
@@ -139,9 +143,12 @@ public struct Cluster: Sendable {
         (podsByNode[node] ?? []).compactMap { pods[$0] }
     }
 
-    /// Pods whose labels hold every pair of `selector`.
+    /// Pods whose labels hold every pair of `selector`, through the label index.
     public func pods(matching selector: [(String, String)], namespace: String = "default") -> [Pod] {
-        pods.values.filter { p in
+        guard !selector.isEmpty else { return pods.values.filter { $0.meta.namespace == namespace } }
+        let sets = selector.map { podsByLabel["\($0.0)=\($0.1)"] ?? [] }
+        guard let smallest = sets.min(by: { $0.count < $1.count }) else { return [] }
+        return smallest.compactMap { pods[$0] }.filter { p in
             p.meta.namespace == namespace && selector.allSatisfy { p.meta.labels[$0.0] == $0.1 }
         }
     }
@@ -251,13 +258,18 @@ public struct Cluster: Sendable {
         let key = pod.meta.key
         pods[key] = pod
         if let owner = pod.meta.owner { podsByOwner[owner.uid, default: []].append(key) }
-        if let node = pod.nodeName { podsByNode[node, default: []].append(key) }
+        for (k, v) in pod.meta.labels { podsByLabel["\(k)=\(v)", default: []].append(key) }
     }
 
     mutating func removePod(_ key: String) {
         guard let pod = pods.removeValue(forKey: key) else { return }
         if let owner = pod.meta.owner { podsByOwner[owner.uid]?.remove(key) }
-        if let node = pod.nodeName { podsByNode[node]?.remove(key) }
+        for (k, v) in pod.meta.labels { podsByLabel["\(k)=\(v)"]?.remove(key) }
+        if let node = pod.nodeName {
+            podsByNode[node]?.remove(key)
+            nodes[node]?.usage.add(pod.template, sign: -1)
+            if let owner = pod.meta.owner { podsPerNodeByOwner[owner.uid]?[node]? -= 1 }
+        }
         unscheduled.remove(key)
         parked.remove(key)
         podChanged(pod)

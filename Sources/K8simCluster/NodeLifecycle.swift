@@ -63,16 +63,23 @@ extension Cluster {
         }
         nodes[name] = node
         note("kubelet", "node \(name) is posting status again")
-        // The kubelet finishes what was asked while it was away: deleted pods go, the rest run.
+        // The kubelet finishes what was asked while it was away: deleted pods go, running ones
+        // report ready again, and pods it never started (or was restarting) start now.
         for key in podsByNode[name] ?? [] {
             guard var pod = pods[key] else { continue }
+            let running = !pod.containerStatuses.isEmpty
+                && pod.containerStatuses.allSatisfy { if case .running = $0.state { return true } else { return false } }
             if pod.isTerminating {
                 removePod(key)
-            } else if wasNotReady, pod.containerStatuses.allSatisfy({ if case .running = $0.state { return true } else { return false } }) {
-                pod.readySince = now
-                for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = true }
-                pods[key] = pod
-                podChanged(pod)
+            } else if running {
+                if !pod.isReady {
+                    pod.readySince = now
+                    for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = true }
+                    pods[key] = pod
+                    podChanged(pod)
+                }
+            } else {
+                startPod(key)
             }
         }
         unpark()

@@ -164,6 +164,8 @@ public struct Node: Hashable, Sendable {
     public var lastHeartbeat: Millis
     /// Images already pulled to this node.
     public var images: Set<String> = []
+    /// What the pods bound here request, kept as they come and go (for the scheduler).
+    public internal(set) var usage = NodeUsage()
     /// Pending node-lifecycle timers, cancelled when the node recovers.
     var graceTimer: UInt64?
     var evictionTimer: UInt64?
@@ -173,6 +175,28 @@ public struct Node: Hashable, Sendable {
 }
 
 // MARK: - Pods
+
+/// Requests of the pods on a node; the scoring sums count a pod with no requests as
+/// upstream's defaults (100m CPU, 200Mi), so that such pods still spread.
+public struct NodeUsage: Hashable, Sendable {
+    public var pods = 0
+    public var cpuMillis: Int64 = 0
+    public var memoryBytes: Int64 = 0
+    var scoringCPU: Int64 = 0
+    var scoringMemory: Int64 = 0
+
+    static let defaultScoringCPU: Int64 = 100
+    static let defaultScoringMemory: Int64 = 200 << 20
+
+    mutating func add(_ template: PodTemplate, sign: Int64 = 1) {
+        let cpu = template.cpuMillis, mem = template.memoryBytes
+        pods += Int(sign)
+        cpuMillis += sign * cpu
+        memoryBytes += sign * mem
+        scoringCPU += sign * (cpu == 0 ? Self.defaultScoringCPU : cpu)
+        scoringMemory += sign * (mem == 0 ? Self.defaultScoringMemory : mem)
+    }
+}
 
 public enum PodPhase: String, Hashable, Sendable {
     case pending = "Pending"

@@ -1,44 +1,12 @@
 /// The scheduler: filters nodes a pod may run on, scores the rest, binds the pod to the best.
 extension Cluster {
-    /// Requests the scheduler assumes for scoring when a pod states none (upstream's
-    /// non-zero defaults), so that pods without requests still spread.
-    static let defaultScoringCPU: Int64 = 100
-    static let defaultScoringMemory: Int64 = 200 << 20
-
-    struct NodeUsage {
-        var cpu: Int64 = 0
-        var memory: Int64 = 0
-        var pods = 0
-        var scoringCPU: Int64 = 0
-        var scoringMemory: Int64 = 0
-    }
-
-    func usage(of node: String) -> NodeUsage {
-        var u = NodeUsage()
-        for key in podsByNode[node] ?? [] {
-            guard let p = pods[key] else { continue }
-            u.pods += 1
-            let cpu = p.template.cpuMillis, mem = p.template.memoryBytes
-            u.cpu += cpu
-            u.memory += mem
-            u.scoringCPU += cpu == 0 ? Self.defaultScoringCPU : cpu
-            u.scoringMemory += mem == 0 ? Self.defaultScoringMemory : mem
-        }
-        return u
-    }
-
     mutating func schedule(_ key: String) {
         guard var pod = pods[key], pod.nodeName == nil, !pod.isTerminating else { return }
         var reasons: [String: Int] = [:]
         var best: (name: String, score: Int)?
         let owner = pod.meta.owner?.uid
         // Spreading: how many of this owner's pods each node holds.
-        var ownerCounts: [String: Int] = [:]
-        if let owner {
-            for k in podsByOwner[owner] ?? [] {
-                if let n = pods[k]?.nodeName { ownerCounts[n, default: 0] += 1 }
-            }
-        }
+        let ownerCounts = owner.flatMap { podsPerNodeByOwner[$0] } ?? [:]
         let maxOwnerCount = ownerCounts.values.max() ?? 0
         let cpu = pod.template.cpuMillis, mem = pod.template.memoryBytes
         for node in nodes.values {
@@ -46,13 +14,13 @@ extension Cluster {
                 reasons[reason, default: 0] += 1
                 continue
             }
-            let u = usage(of: node.name)
+            let u = node.usage
             if u.pods >= node.maxPods { reasons["Too many pods", default: 0] += 1; continue }
-            if u.cpu + cpu > node.cpuMillis { reasons["Insufficient cpu", default: 0] += 1; continue }
-            if u.memory + mem > node.memoryBytes { reasons["Insufficient memory", default: 0] += 1; continue }
+            if u.cpuMillis + cpu > node.cpuMillis { reasons["Insufficient cpu", default: 0] += 1; continue }
+            if u.memoryBytes + mem > node.memoryBytes { reasons["Insufficient memory", default: 0] += 1; continue }
             // LeastAllocated (0-100) plus spreading of one owner's pods (0-100, weight 2).
-            let scoringCPU = u.scoringCPU + (cpu == 0 ? Self.defaultScoringCPU : cpu)
-            let scoringMem = u.scoringMemory + (mem == 0 ? Self.defaultScoringMemory : mem)
+            let scoringCPU = u.scoringCPU + (cpu == 0 ? NodeUsage.defaultScoringCPU : cpu)
+            let scoringMem = u.scoringMemory + (mem == 0 ? NodeUsage.defaultScoringMemory : mem)
             let cpuFree = max(0, node.cpuMillis - scoringCPU) * 100 / node.cpuMillis
             let memFree = max(0, node.memoryBytes - scoringMem) * 100 / node.memoryBytes
             let least = Int((cpuFree + memFree) / 2)
@@ -93,6 +61,8 @@ extension Cluster {
         pod.nodeName = nodeName
         pod.unschedulableMessage = nil
         pod.podIP = allocatePodIP(&node)
+        node.usage.add(pod.template)
+        if let owner = pod.meta.owner { podsPerNodeByOwner[owner.uid, default: [:]][nodeName, default: 0] += 1 }
         pod.startTime = now
         pod.containerStatuses = pod.template.containers.map {
             ContainerStatus(name: $0.name, image: $0.image, state: .waiting(reason: "ContainerCreating", message: ""),

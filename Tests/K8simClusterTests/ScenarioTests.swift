@@ -118,3 +118,27 @@ struct RollingUpdateTests {
         #expect(c.counts("redis") == (2, 2, 2, 0))
     }
 }
+
+@Suite("Indices")
+struct IndexTests {
+    @Test func labelAndNodeIndicesFollowPodsAsTheyComeAndGo() throws {
+        var c = Cluster()
+        try c.applyDeployment(name: "echo", spec: echoSpec(replicas: 3))
+        var redis = echoSpec(image: "redis", replicas: 1)
+        redis.selector = ["app": "redis"]
+        redis.template.labels = ["app": "redis"]
+        try c.applyDeployment(name: "redis", spec: redis)
+        try c.settle()
+        #expect(c.pods(matching: [("app", "echo")]).count == 3)
+        #expect(c.pods(matching: [("app", "echo"), ("tier", "app")]).count == 3)
+        #expect(c.pods(matching: [("app", "redis")]).count == 1)
+        #expect(c.pods(matching: [("app", "nothing")]).isEmpty)
+        let usage = c.nodes.values.reduce(0) { $0 + $1.usage.pods }
+        #expect(usage == 4)
+        try c.scaleDeployment("echo", replicas: 1)
+        try c.settle()
+        #expect(c.pods(matching: [("app", "echo")]).count == 1)
+        #expect(c.nodes.values.reduce(0) { $0 + $1.usage.pods } == 2)
+        #expect(c.nodes.values.allSatisfy { c.pods(on: $0.name).count == $0.usage.pods })
+    }
+}
