@@ -187,7 +187,7 @@ struct PropertyTests {
                 Issue.record("run \(run) (seed \(seed)): \(error)\n\(ops.map(\.description).joined(separator: "; "))")
             }
             // The same seed and operations give the same cluster.
-            if run % 20 == 0 {
+            if run % 4 == 0 {
                 var again = Cluster(ClusterConfig(seed: seed))
                 var ctx2 = Context()
                 for op in ops { try? Self.apply(op, to: &again, &ctx2) }

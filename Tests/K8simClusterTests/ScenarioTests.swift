@@ -142,3 +142,32 @@ struct IndexTests {
         #expect(c.nodes.values.allSatisfy { c.pods(on: $0.name).count == $0.usage.pods })
     }
 }
+
+@Suite("Settling")
+struct SettleTests {
+    @Test func settleStopsAtItsBoundWithAClearError() throws {
+        var c = Cluster()
+        try c.applyDeployment(name: "echo", spec: echoSpec())
+        try c.settle()
+        try c.failNode("n2")
+        #expect(throws: Cluster.SettleError(description: "the cluster was still changing after 10s of virtual time; use wait to move time in steps")) {
+            try c.settle(limit: 10_000)
+        }
+        // Nothing was lost: settling without the bound finishes the story.
+        let took = try c.settle()
+        #expect(took == 351_000)  // eviction at 5m50s; replacements start a second later (image cached)
+        #expect(c.pods.values.filter { !$0.isTerminating }.allSatisfy { $0.nodeName != "n2" })
+    }
+
+    @Test func backgroundRetriesDoNotKeepSettleRunning() throws {
+        var c = Cluster()
+        c.setImageAvailable("broken:1", false)
+        var spec = echoSpec(image: "broken:1", replicas: 1)
+        spec.progressDeadlineSeconds = nil
+        try c.applyDeployment(name: "b", spec: spec)
+        let took = try c.settle()
+        #expect(took == 1000)
+        #expect(c.pods.values.first?.displayStatus == "ErrImagePull")
+        #expect(c.clock.pendingCount > 0)
+    }
+}
