@@ -29,6 +29,8 @@ public struct Timings: Hashable, Sendable {
     public var tolerationSeconds: Millis = 300_000
     public var backOffBase: Millis = 10_000
     public var backOffMax: Millis = 300_000
+    /// How long MetalLB's speakers take to notice a dead peer (memberlist) and take over.
+    public var speakerFailover: Millis = 10_000
     public init() {}
 }
 
@@ -62,6 +64,10 @@ public struct Cluster: Sendable {
     public internal(set) var replicaSets: OrderedDictionary<String, ReplicaSet> = [:]
     public internal(set) var deployments: OrderedDictionary<String, Deployment> = [:]
     public internal(set) var namespaces: OrderedDictionary<String, Namespace> = [:]
+    public internal(set) var services: OrderedDictionary<String, Service> = [:]
+    public internal(set) var endpointsByService: OrderedDictionary<String, Endpoints> = [:]
+    public internal(set) var configMaps: OrderedDictionary<String, ConfigMap> = [:]
+    public internal(set) var addressPools: [AddressPool] = []
     public internal(set) var events: [Event] = []
     /// Images the registry does not have: pulls of them fail.
     public internal(set) var missingImages: Set<String> = []
@@ -89,6 +95,12 @@ public struct Cluster: Sendable {
     var parked: OrderedSet<String> = []
     /// When each deployment's progress-deadline check is due, so it is scheduled once.
     var deadlineChecks: [String: (due: Millis, timer: UInt64)] = [:]
+    var dirtyServices: OrderedSet<String> = []
+    var allocatedNodePorts: [Int: String] = [:]
+    var allocatedLoadBalancerIPs: [String: String] = [:]
+    var usedClusterIPs: Set<String> = ["10.152.183.1", "10.152.183.10"]
+    /// What each Redis pod holds in memory, by pod uid: gone with the pod.
+    var redisData: [Int: [String: Int]] = [:]
 
     public var now: Millis { clock.now }
 
@@ -98,6 +110,7 @@ public struct Cluster: Sendable {
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             namespaces[ns] = Namespace(meta: newMeta(name: ns, namespace: ""))
         }
+        createSystemServices()
         for i in 1...max(1, config.nodes) {
             // The configuration is the caller's: a bad one falls back to defaults rather than failing.
             _ = try? addNode(name: "n\(i)", cpuMillis: config.cpuMillis, memoryBytes: config.memoryBytes)
@@ -175,6 +188,9 @@ public struct Cluster: Sendable {
             } else if let key = unscheduled.first {
                 unscheduled.removeFirst()
                 schedule(key)
+            } else if let key = dirtyServices.first {
+                dirtyServices.removeFirst()
+                syncService(key)
             } else {
                 return
             }
@@ -237,6 +253,7 @@ public struct Cluster: Sendable {
             case .progressDeadline(let d):
                 deadlineChecks[d] = nil
                 dirtyDeployments.append(d)
+            case .speakerFailover(let node): speakerFailover(node)
             case .marker: break
             }
         }
@@ -263,6 +280,7 @@ public struct Cluster: Sendable {
 
     mutating func removePod(_ key: String) {
         guard let pod = pods.removeValue(forKey: key) else { return }
+        redisData[pod.meta.uid] = nil
         if let owner = pod.meta.owner { podsByOwner[owner.uid]?.remove(key) }
         for (k, v) in pod.meta.labels { podsByLabel["\(k)=\(v)"]?.remove(key) }
         if let node = pod.nodeName {
@@ -279,6 +297,10 @@ public struct Cluster: Sendable {
 
     /// A pod's readiness or existence changed: its owner recounts.
     mutating func podChanged(_ pod: Pod) {
+        // The endpoints of every service selecting the pod may change.
+        for (key, s) in services where s.meta.namespace == pod.meta.namespace {
+            if let sel = s.spec.selector, sel.allSatisfy({ pod.meta.labels[$0.key] == $0.value }) { dirtyServices.append(key) }
+        }
         guard let owner = pod.meta.owner else { return }
         let rsKey = "\(pod.meta.namespace)/\(owner.name)"
         dirtyReplicaSets.append(rsKey)

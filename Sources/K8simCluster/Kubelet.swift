@@ -64,6 +64,15 @@ extension Cluster {
                    source: "kubelet", namespace: ns)
             clock.schedule(.kubelet(pod: key, uid: uid, step: .started), after: timings.containerStart)
         case .started, .restart:
+            do {
+                _ = try environment(of: pod)
+            } catch {
+                // Started again when the ConfigMap appears.
+                setWaiting(&pod, reason: "CreateContainerConfigError", message: error.message)
+                pods[key] = pod
+                record(.warning, "Failed", "pod/\(pod.name)", "Error: \(error.message)", source: "kubelet", namespace: ns)
+                return
+            }
             for i in pod.containerStatuses.indices {
                 if step == .restart { pod.containerStatuses[i].restartCount += 1 }
                 pod.containerStatuses[i].state = .running(startedAt: now)

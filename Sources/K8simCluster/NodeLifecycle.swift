@@ -40,6 +40,9 @@ extension Cluster {
         node.lastHeartbeat = now
         nodes[name] = node
         note("kubelet", "node \(name) stopped posting status")
+        if services.values.contains(where: { $0.announcingNode == name }) {
+            clock.schedule(.speakerFailover(node: name), after: timings.speakerFailover)
+        }
         let timer = clock.schedule(.nodeGraceExpired(node: name, heartbeat: now), after: timings.nodeMonitorGrace)
         nodes[name]?.graceTimer = timer
     }
@@ -63,6 +66,7 @@ extension Cluster {
         }
         nodes[name] = node
         note("kubelet", "node \(name) is posting status again")
+        for (k, s) in services where s.loadBalancerIP != nil { announce(k) }
         // The kubelet finishes what was asked while it was away: deleted pods go, running ones
         // report ready again, and pods it never started (or was restarting) start now.
         for key in podsByNode[name] ?? [] {

@@ -125,6 +125,8 @@ public enum TimerEvent: Sendable, Hashable {
     case taintEviction(node: String, taintedAt: Int64)
     /// A deployment's progress deadline may have passed.
     case progressDeadline(deployment: String)
+    /// MetalLB's other speakers have noticed a node is gone.
+    case speakerFailover(node: String)
     /// For tests of the clock itself.
     case marker(String)
 }
