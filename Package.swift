@@ -39,6 +39,8 @@ let package = Package(
         ),
         .testTarget(name: "K8simLanguageTests", dependencies: ["K8simLanguage"], exclude: ["Golden"]),
         .testTarget(name: "K8simClusterTests", dependencies: ["K8simCluster"]),
+        .testTarget(name: "K8simInterpreterTests", dependencies: ["K8simInterpreter", "K8simCluster", "K8simLanguage"],
+                    exclude: ["Transcripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -104,6 +104,9 @@ public struct Cluster: Sendable {
 
     public var now: Millis { clock.now }
 
+    /// Restarts the random generator (pod names, addresses, endpoint choice) from `seed`.
+    public mutating func reseed(_ seed: UInt64) { rng = SplitMix64(seed: seed) }
+
     public init(_ config: ClusterConfig = ClusterConfig()) {
         timings = config.timings
         rng = SplitMix64(seed: config.seed)
@@ -172,6 +175,7 @@ public struct Cluster: Sendable {
 
     public struct SettleError: Error, Hashable, Sendable, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Runs the controllers until nothing more would happen at this instant.

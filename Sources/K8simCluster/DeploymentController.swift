@@ -318,6 +318,15 @@ extension Cluster {
         }
     }
 
+    /// Deletes a ReplicaSet (as `kubectl delete rs`); its pods terminate. A Deployment that
+    /// owned it makes a new one.
+    public mutating func deleteReplicaSet(_ name: String, namespace: String = "default") throws(ClusterError) {
+        let key = "\(namespace)/\(name)"
+        guard let rs = replicaSets[key] else { throw .notFound("replicasets.apps", name) }
+        deleteReplicaSet(key)
+        if let owner = rs.meta.owner { dirtyDeployments.append("\(namespace)/\(owner.name)") }
+    }
+
     mutating func deleteReplicaSet(_ key: String) {
         guard let rs = replicaSets.removeValue(forKey: key) else { return }
         if let owner = rs.meta.owner { replicaSetsByOwner[owner.uid]?.remove(key) }

@@ -53,6 +53,8 @@ public enum Problem: Hashable, Sendable {
     case kubectlUnsupportedVerb(String)
     case kubectlUnsupportedFlag(String, verb: String)
     case kubectlNeeds(String, verb: String)
+    /// An error from running a statement (the cluster's or kubectl's words).
+    case runtime(String)
 
     public var message: String {
         switch self {
@@ -90,6 +92,8 @@ public enum Problem: Hashable, Sendable {
             return "k8sim does not support the flag '\(f)' of 'kubectl \(verb)'"
         case .kubectlNeeds(let what, let verb):
             return "'kubectl \(verb)' needs \(what)"
+        case .runtime(let message):
+            return message
         }
     }
 

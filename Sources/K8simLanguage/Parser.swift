@@ -407,8 +407,11 @@ public struct Parser {
             let t = current
             let w = raw(t)
             guard t.flags.isEmpty, let index = allowed.firstIndex(of: w) else {
-                let hint = Suggestions.didYouMean(w, among: allowed)
+                var hint = Suggestions.didYouMean(w, among: allowed)
                     ?? "options of \(statement): " + allowed.joined(separator: ", ")
+                if w.hasPrefix("-") {
+                    hint = "k8sim's options are words (\(allowed.joined(separator: ", "))); for kubectl's flags, start the line with kubectl"
+                }
                 throw ParseFailure(.unknownOption(w, of: statement), at: t.range, hint: hint)
             }
             let bit: UInt64 = 1 << UInt64(index & 63)
@@ -421,9 +424,9 @@ public struct Parser {
 
     // MARK: Workloads
 
-    static let exposeOptions = ["as", "port", "target", "clusterip", "nodeport", "loadbalancer"]
-    static let getOptions = ["where", "in", "wide", "yaml", "json"]
-    static let deployOptions = ["replicas", "port", "label", "env", "config", "cpu", "memory", "strategy",
+    public static let exposeOptions = ["as", "port", "target", "clusterip", "nodeport", "loadbalancer"]
+    public static let getOptions = ["where", "in", "wide", "yaml", "json"]
+    public static let deployOptions = ["replicas", "port", "label", "env", "config", "cpu", "memory", "strategy",
                                 "surge", "unavailable", "minready", "history", "deadline"]
 
     mutating func deployStatement() throws(ParseFailure) -> StatementKind {
@@ -566,7 +569,7 @@ public struct Parser {
     mutating func getStatement() throws(ParseFailure) -> StatementKind {
         var g = Get(kind: try typed(.kind, Words.kind))
         let keywords = Self.getOptions
-        if current.kind == .word, !(current.flags.isEmpty && keywords.contains(raw(current))) {
+        if current.kind == .word, !(current.flags.isEmpty && keywords.contains(raw(current))), !raw(current).hasPrefix("-") {
             g.name = try name()
         }
         try options(of: "get", keywords) { (p: inout Parser, option) throws(ParseFailure) in

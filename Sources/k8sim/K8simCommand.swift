@@ -1,14 +1,40 @@
 import ArgumentParser
 import Foundation
+import K8simInterpreter
 import K8simLanguage
+import K8simLineEditor
 
 @main
 struct K8simCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "k8sim",
         abstract: "Learn and rehearse Kubernetes without a cluster.",
-        subcommands: [CheckCommand.self, FormatCommand.self]
+        discussion: """
+            With no arguments k8sim starts the REPL when standard input is a terminal, and reads
+            statements from standard input otherwise. `k8sim FILE.k8s` runs a script.
+            """,
+        subcommands: [RunCommand.self, CheckCommand.self, FormatCommand.self],
+        defaultSubcommand: RunCommand.self
     )
+
+    /// Exit status: 0 on success, 1 on a script error, 2 on a usage error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            writeError(message + "\n")
+            Foundation.exit(2)
+        }
+    }
 }
 
 /// Reads a script file, or stdin for `-`.
@@ -33,7 +59,79 @@ func forEachScript(_ paths: [String], _ body: (String, ParseResult) throws -> Bo
 }
 
 func writeError(_ text: String) {
+    // Keep stdout and stderr in order on a terminal.
+    fflush(nil)
     FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// Output to the terminal: normal text to stdout, errors to stderr.
+final class TerminalSink: OutputSink {
+    func write(_ text: String) { print(text, terminator: "") }
+    func writeError(_ text: String) { k8sim.writeError(text) }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set.
+var colorWanted: Bool {
+    let env = ProcessInfo.processInfo.environment
+    return isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scripts, statements given with -e, or the REPL."
+    )
+
+    @Option(name: .customShort("e"), help: "A statement to run (may be given more than once).")
+    var statements: [String] = []
+
+    @Option(help: "Seed for names, addresses and choices; the same seed gives the same output.")
+    var seed: UInt64 = 0
+
+    @Option(help: "How many nodes the cluster starts with.")
+    var nodes: Int = 3
+
+    @Flag(help: "Print each controller step as it happens.")
+    var trace = false
+
+    @Argument(help: "Scripts to run, in order, on one cluster.")
+    var files: [String] = []
+
+    func validate() throws {
+        if nodes < 1 || nodes > 5000 { throw ValidationError("--nodes takes 1 to 5000") }
+    }
+
+    func makeSession(interactive: Bool) -> Session {
+        var options = SessionOptions()
+        options.seed = seed
+        options.nodes = nodes
+        options.trace = trace
+        options.color = colorWanted
+        options.interactive = interactive
+        let session = Session(options: options, sink: TerminalSink())
+        session.readFile = { path in FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } }
+        return session
+    }
+
+    func run() throws {
+        if !statements.isEmpty || !files.isEmpty {
+            let session = makeSession(interactive: false)
+            for (i, text) in statements.enumerated() where !session.run(text, name: "-e#\(i + 1)") { throw ExitCode(1) }
+            for path in files {
+                let source = try readScript(path)
+                if !session.run(source) { throw ExitCode(1) }
+                if session.quitRequested { break }
+            }
+            return
+        }
+        if isatty(STDIN_FILENO) == 1 {
+            let session = makeSession(interactive: true)
+            REPL(session: session).run()
+            return
+        }
+        let session = makeSession(interactive: false)
+        if !session.run(try readScript("-")) { throw ExitCode(1) }
+    }
 }
 
 struct CheckCommand: ParsableCommand {

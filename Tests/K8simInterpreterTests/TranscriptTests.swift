@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import K8simInterpreter
+
+/// Golden transcripts: each `Transcripts/NAME.k8s` runs on a fresh default cluster (seed 0),
+/// going on after failed statements, and its output and errors, interleaved, must equal
+/// `Transcripts/NAME.out` byte for byte.
+/// To regenerate after a deliberate change: `K8SIM_REGENERATE=1 swift test --filter Transcript`,
+/// then read the diff before committing it.
+@Suite("Transcripts")
+struct TranscriptTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Transcripts")
+
+    static func names() -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return files.filter { $0.hasSuffix(".k8s") }.map { String($0.dropLast(4)) }.sorted()
+    }
+
+    static func run(_ name: String) throws -> String {
+        let text = try String(contentsOf: folder.appendingPathComponent("\(name).k8s"), encoding: .utf8)
+        let sink = CollectingSink()
+        var options = SessionOptions()
+        options.keepGoing = true
+        let session = Session(options: options, sink: sink)
+        session.run(text, name: "\(name).k8s")
+        return sink.transcript
+    }
+
+    @Test func thereAreTranscripts() {
+        #expect(Self.names().count >= 5)
+    }
+
+    @Test(arguments: names())
+    func transcript(name: String) throws {
+        let output = try Self.run(name)
+        let expectedURL = Self.folder.appendingPathComponent("\(name).out")
+        if ProcessInfo.processInfo.environment["K8SIM_REGENERATE"] == "1" {
+            try output.write(to: expectedURL, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: expectedURL, encoding: .utf8)
+        #expect(output == expected)
+        // The same script twice gives the same bytes.
+        #expect(try Self.run(name) == output)
+    }
+}
