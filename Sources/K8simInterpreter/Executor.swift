@@ -8,8 +8,12 @@ import OrderedCollections
 extension Session {
     func perform(_ s: Statement) throws(RuntimeError) {
         let r = s.range
-        func call<T>(_ body: () throws(ClusterError) -> T) throws(RuntimeError) -> T {
-            do { return try body() } catch { throw RuntimeError(error.message, at: r) }
+        /// Runs a cluster request; a "not found" points at the name, other errors at the statement.
+        func call<T>(_ name: Arg<String>? = nil, _ body: () throws(ClusterError) -> T) throws(RuntimeError) -> T {
+            do { return try body() } catch {
+                let at = (error.message.hasSuffix("not found") ? name?.range : nil) ?? r
+                throw RuntimeError(error.message, at: at)
+            }
         }
         switch s.kind {
         case .cluster(let c):
@@ -33,26 +37,26 @@ extension Session {
             say("node/\(n) added")
         case .nodeRemove(let a):
             let n = try name(a)
-            try call { () throws(ClusterError) in try cluster.removeNode(n) }
+            try call(a) { () throws(ClusterError) in try cluster.removeNode(n) }
             say("node \"\(n)\" deleted")
         case .nodeAction(let action, let a):
             let n = try name(a)
             switch action {
             case .fail:
-                try call { () throws(ClusterError) in try cluster.failNode(n) }
+                try call(a) { () throws(ClusterError) in try cluster.failNode(n) }
                 say("node/\(n) failed: it stops answering (NotReady after 50s, its pods evicted 5m later)")
             case .recover:
-                try call { () throws(ClusterError) in try cluster.recoverNode(n) }
+                try call(a) { () throws(ClusterError) in try cluster.recoverNode(n) }
                 say("node/\(n) recovered")
             case .cordon:
-                try call { () throws(ClusterError) in try cluster.cordon(n) }
+                try call(a) { () throws(ClusterError) in try cluster.cordon(n) }
                 say("node/\(n) cordoned")
             case .uncordon:
-                try call { () throws(ClusterError) in try cluster.uncordon(n) }
+                try call(a) { () throws(ClusterError) in try cluster.uncordon(n) }
                 say("node/\(n) uncordoned")
             case .drain:
                 let wasCordoned = cluster.nodes[n]?.unschedulable == true
-                let evicted = try call { () throws(ClusterError) in try cluster.drain(n) }
+                let evicted = try call(a) { () throws(ClusterError) in try cluster.drain(n) }
                 say("node/\(n) \(wasCordoned ? "already cordoned" : "cordoned")")
                 for p in evicted { say("evicting pod default/\(p)") }
                 for p in evicted { say("pod/\(p) evicted") }
@@ -60,7 +64,7 @@ extension Session {
             }
         case .crashPod(let a):
             let n = try name(a)
-            try call { () throws(ClusterError) in try cluster.crashPod(n) }
+            try call(a) { () throws(ClusterError) in try cluster.crashPod(n) }
             say("pod/\(n) crashed: its container exited; the kubelet restarts it after a back-off")
         case .registry(let change, let image):
             let img = try value(image, Words.image).text
@@ -71,7 +75,7 @@ extension Session {
         case .scale(let n, let replicas):
             let name = try name(n)
             let count = try count(replicas)
-            try call { () throws(ClusterError) in try cluster.scaleDeployment(name, replicas: count) }
+            try call(n) { () throws(ClusterError) in try cluster.scaleDeployment(name, replicas: count) }
             say("deployment.apps/\(name) scaled")
         case .setImage(let si):
             let name = try name(si.name)
@@ -89,22 +93,22 @@ extension Session {
             let n = try name(d.name)
             switch kind {
             case .deployment:
-                try call { () throws(ClusterError) in try cluster.deleteDeployment(n) }
+                try call(d.name) { () throws(ClusterError) in try cluster.deleteDeployment(n) }
                 say("deployment.apps \"\(n)\" deleted")
             case .service:
-                try call { () throws(ClusterError) in try cluster.deleteService(n) }
+                try call(d.name) { () throws(ClusterError) in try cluster.deleteService(n) }
                 say("service \"\(n)\" deleted")
             case .pod:
-                try call { () throws(ClusterError) in try cluster.deletePod(n) }
+                try call(d.name) { () throws(ClusterError) in try cluster.deletePod(n) }
                 say("pod \"\(n)\" deleted")
             case .configmap:
-                try call { () throws(ClusterError) in try cluster.deleteConfigMap(n) }
+                try call(d.name) { () throws(ClusterError) in try cluster.deleteConfigMap(n) }
                 say("configmap \"\(n)\" deleted")
             case .node:
-                try call { () throws(ClusterError) in try cluster.removeNode(n) }
+                try call(d.name) { () throws(ClusterError) in try cluster.removeNode(n) }
                 say("node \"\(n)\" deleted")
             case .replicaset:
-                try call { () throws(ClusterError) in try cluster.deleteReplicaSet(n) }
+                try call(d.name) { () throws(ClusterError) in try cluster.deleteReplicaSet(n) }
                 say("replicaset.apps \"\(n)\" deleted")
             default:
                 throw RuntimeError("k8sim cannot delete \(kind.plural)", at: d.kind.range, hint: "delete takes a deployment, service, pod, configmap, replicaset or node")
@@ -442,10 +446,10 @@ extension Session {
     }
 
     func source(_ path: String, range: SourceRange) throws(RuntimeError) {
-        let base = sourceStack.last.map { ($0 as NSString).deletingLastPathComponent } ?? currentSource.map { ($0.name as NSString).deletingLastPathComponent } ?? ""
+        let base = (sourceStack.last.map { ($0 as NSString).deletingLastPathComponent }) ?? ""
         let full = path.hasPrefix("/") || base.isEmpty ? path : (base as NSString).appendingPathComponent(path)
         let resolved = (full as NSString).standardizingPath
-        if sourceStack.contains(resolved) || currentSource?.name == resolved {
+        if sourceStack.contains(resolved) {
             throw RuntimeError("source cycle: \(resolved) is already being run", at: range,
                                hint: (sourceStack + [resolved]).joined(separator: " → "))
         }
@@ -453,10 +457,11 @@ extension Session {
         guard let text = readFile(resolved) else {
             throw RuntimeError("cannot read '\(path)'", at: range, hint: "paths are relative to the script that sources them")
         }
-        sourceStack.append(resolved)
-        defer { sourceStack.removeLast() }
-        let ok = run(SourceFile(name: resolved, text: text))
-        if !ok { throw RuntimeError("'\(path)' failed (see above)", at: range) }
+        if !run(SourceFile(name: resolved, text: text)) {
+            var error = RuntimeError("'\(path)' failed", at: range)
+            error.alreadyReported = true
+            throw error
+        }
     }
 
     // MARK: get

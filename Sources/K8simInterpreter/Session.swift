@@ -26,6 +26,8 @@ public struct RuntimeError: Error, Sendable {
     public var hint: String?
     /// Set for a failed `expect`, so runners can count them apart.
     public var isExpectation = false
+    /// Already printed where it happened (inside a sourced file): not printed again.
+    var alreadyReported = false
 
     init(_ message: String, at range: SourceRange, hint: String? = nil) {
         self.message = message
@@ -54,7 +56,7 @@ public final class Session {
     /// Where each deployment was at each instant, for `timeline`.
     var samples: [String: [TimelineSample]] = [:]
     var traceShown = 0
-    /// Files being sourced, outermost first, for cycle detection.
+    /// Files being run (the script, then what it sources), outermost first, for cycle detection.
     var sourceStack: [String] = []
     var currentSource: SourceFile?
 
@@ -83,7 +85,11 @@ public final class Session {
         }
         let outer = currentSource
         currentSource = source
-        defer { currentSource = outer }
+        sourceStack.append(source.name)
+        defer {
+            currentSource = outer
+            sourceStack.removeLast()
+        }
         var ok = true
         for statement in result.script.statements {
             if quitRequested { break }
@@ -99,6 +105,7 @@ public final class Session {
     }
 
     func report(_ error: RuntimeError, in source: SourceFile) {
+        if error.alreadyReported { return }
         let d = Diagnostic(.runtime(error.message), at: error.range, hint: error.hint)
         sink.writeError(DiagnosticRenderer(source: source).render(d))
     }
