@@ -58,5 +58,23 @@ if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q '_k8sim'; then ok "bash complet
 out=$("$bin" check --help 2>&1); rc=$?
 if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q 'USAGE: k8sim check'; then ok "--help"; else bad "--help (rc=$rc)" "$out"; fi
 
+tutorials=$(dirname "$0")/../tutorials
+sed 's/^expect deployment echo-deploy replicas 4$/expect deployment echo-deploy replicas 5/' "$tutorials/01-first-deployment.k8s" > "$work/broken-claim.k8s"
+line=$(grep -n '^expect deployment echo-deploy replicas 5$' "$work/broken-claim.k8s" | cut -d: -f1)
+out=$("$bin" test "$work/broken-claim.k8s" 2>&1); rc=$?
+if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "broken-claim.k8s:$line:1: error: expectation failed: expected deployment echo-deploy replicas 5, found 4" \
+    && printf '%s' "$out" | grep -q '^0 passed, 1 failed$'; then
+    ok "a broken tutorial claim fails with expected, found and the line"
+else bad "a broken tutorial claim fails with expected, found and the line (rc=$rc)" "$out"; fi
+
+out=$(cd / && "$bin" tutorial 2>&1); rc=$?
+if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q '01-first-deployment'; then ok "k8sim tutorial lists the bundled tutorials from any directory"
+else bad "k8sim tutorial lists the bundled tutorials from any directory (rc=$rc)" "$out"; fi
+
+out=$(cd / && "$bin" tutorial 01-first-deployment < /dev/null 2>&1); rc=$?
+if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q '✓ deployment echo-deploy available 4' && printf '%s' "$out" | grep -q 'Tutorial complete'; then
+    ok "k8sim tutorial NAME runs one, showing each check"
+else bad "k8sim tutorial NAME runs one, showing each check (rc=$rc)" "$out"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -211,6 +211,8 @@ extension Session {
                 }
             }
         case .step(let title):
+            if options.tutorial && options.interactive && stepsSeen > 0 { pauseHandler?() }
+            stepsSeen += 1
             say("\n== \(try expand(title)) ==")
         case .say(let text):
             say(try expand(text))

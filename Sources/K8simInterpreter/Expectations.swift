@@ -77,7 +77,14 @@ extension Session {
             let host = try expand(r.name)
             let ip = cluster.resolve(host)
             let wanted = try address.map { (a) throws(RuntimeError) in try expand(a) }
-            if let wanted { return (ip == wanted, "\(host) to resolve to \(wanted)", ip ?? "NXDOMAIN") }
+            if let wanted {
+                // A name instead of an address means that service's cluster IP.
+                if AddressPool.parse(Substring(wanted)) == nil {
+                    let serviceIP = cluster.service(wanted)?.clusterIP
+                    return (ip != nil && ip == serviceIP, "\(host) to resolve to the cluster IP of service \(wanted)\(serviceIP.map { " (\($0))" } ?? "")", ip ?? "NXDOMAIN")
+                }
+                return (ip == wanted, "\(host) to resolve to \(wanted)", ip ?? "NXDOMAIN")
+            }
             return (ip == nil, "\(host) not to resolve", ip ?? "")
         case .error(let text, let body):
             let wanted = try text.map { (t) throws(RuntimeError) in try expand(t) }

@@ -16,6 +16,8 @@ public struct SessionOptions: Sendable {
     /// Report a failed statement and go on with the next (the REPL, transcripts); otherwise
     /// the first failure stops the run.
     public var keepGoing = false
+    /// A tutorial run: a pause before each step after the first, for the reader to look.
+    public var tutorial = false
     public init() {}
 }
 
@@ -59,6 +61,7 @@ public final class Session {
     /// Files being run (the script, then what it sources), outermost first, for cycle detection.
     var sourceStack: [String] = []
     var currentSource: SourceFile?
+    var stepsSeen = 0
 
     public init(options: SessionOptions = SessionOptions(), sink: OutputSink) {
         self.options = options
