@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each a target; dependencies point one way:
-// K8simCluster <- K8simInterpreter -> K8simLanguage; K8simManifests -> K8simCluster;
+// K8simInterpreter -> K8simLanguage, K8simCluster, K8simManifests; K8simManifests -> K8simCluster;
 // the k8sim executable sits on top of all of them.
 let package = Package(
     name: "k8sim",
@@ -24,9 +24,12 @@ let package = Package(
         // The language front end: source, tokens, lexer, parser, AST, diagnostics, formatter.
         .target(name: "K8simLanguage"),
         // Runs the AST against the cluster model and renders output to a host-provided sink.
-        .target(name: "K8simInterpreter", dependencies: ["K8simLanguage", "K8simCluster"]),
+        .target(name: "K8simInterpreter", dependencies: ["K8simLanguage", "K8simCluster", "K8simManifests"]),
         // Kubernetes YAML in and out.
-        .target(name: "K8simManifests", dependencies: ["K8simCluster", .product(name: "Yams", package: "Yams")]),
+        .target(name: "K8simManifests", dependencies: [
+            "K8simCluster", .product(name: "Yams", package: "Yams"),
+            .product(name: "OrderedCollections", package: "swift-collections"),
+        ]),
         // libedit, reached through a system-library target (Debian: libedit-dev).
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "K8simLineEditor", dependencies: ["CLibEdit"]),
@@ -39,6 +42,7 @@ let package = Package(
         ),
         .testTarget(name: "K8simLanguageTests", dependencies: ["K8simLanguage"], exclude: ["Golden"]),
         .testTarget(name: "K8simClusterTests", dependencies: ["K8simCluster"]),
+        .testTarget(name: "K8simManifestsTests", dependencies: ["K8simManifests", "K8simCluster"]),
         .testTarget(name: "K8simInterpreterTests", dependencies: ["K8simInterpreter", "K8simCluster", "K8simLanguage"],
                     exclude: ["Transcripts"]),
     ],

@@ -20,6 +20,8 @@ public struct ServicePort: Hashable, Sendable {
     public var proto: String = "TCP"
     /// Asked for (when set before creation) or allocated.
     public var nodePort: Int?
+    /// Whether the node port was asked for, rather than allocated (exports keep only those).
+    public internal(set) var nodePortRequested = false
 
     public init(name: String? = nil, port: Int, targetPort: TargetPort? = nil, proto: String = "TCP", nodePort: Int? = nil) {
         self.name = name
@@ -165,6 +167,9 @@ extension Cluster {
     public mutating func applyService(name: String, namespace: String = "default", spec: ServiceSpec,
                                       labels: OrderedDictionary<String, String> = [:]) throws(ClusterError) -> ApplyOutcome {
         func invalid(_ detail: String) -> ClusterError { .invalid("Service", name, detail) }
+        // Exports keep the node ports the user asked for, not the ones allocated.
+        var spec = spec
+        for i in spec.ports.indices { spec.ports[i].nodePortRequested = spec.ports[i].nodePort != nil }
         guard Self.isDNSLabel(name) else {
             throw invalid("metadata.name: Invalid value: \"\(name)\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
         }

@@ -1,4 +1,5 @@
 import K8simCluster
+import K8simManifests
 import K8simLanguage
 import OrderedCollections
 

@@ -1,6 +1,7 @@
 import Foundation
 import K8simCluster
 import K8simLanguage
+import K8simManifests
 import OrderedCollections
 
 /// Where each statement runs: one case per statement, calling the cluster model and printing
@@ -185,10 +186,9 @@ extension Session {
             guard let d = cluster.deployment(name) else { throw RuntimeError("Error from server (NotFound): deployments.apps \"\(name)\" not found", at: n.range) }
             sink.write(TimelineView(name: name, samples: samples[d.meta.key] ?? []).render())
         case .apply(let file):
-            throw RuntimeError("k8sim cannot read manifests yet: apply \(try expand(file))", at: file.range,
-                               hint: "write the objects as statements for now: deploy, expose, configmap")
+            try apply(try expand(file), range: file.range)
         case .export(let e):
-            throw RuntimeError("k8sim cannot write manifests yet", at: e.kind?.range ?? r, hint: "use get KIND NAME yaml to see an object")
+            try export(e, range: r)
         case .source(let file):
             try source(try expand(file), range: file.range)
         case .let(let name, let v):
@@ -319,7 +319,11 @@ extension Session {
         if let h = d.history { spec.revisionHistoryLimit = try count(h) }
         if let dl = d.deadline { spec.progressDeadlineSeconds = Int(try value(dl, Words.duration).milliseconds / 1000) }
         let outcome: Cluster.ApplyOutcome
-        do throws(ClusterError) { outcome = try cluster.applyDeployment(name: name, spec: spec) } catch { throw RuntimeError(error.message, at: range) }
+        // New deployments carry their pods' labels, as `kubectl create deployment` makes them.
+        let labels = existing == nil ? spec.template.labels : [:]
+        do throws(ClusterError) { outcome = try cluster.applyDeployment(name: name, spec: spec, labels: labels) } catch {
+            throw RuntimeError(error.message, at: range)
+        }
         say("deployment.apps/\(name) \(outcome.rawValue)")
     }
 
@@ -357,7 +361,15 @@ extension Session {
             throw RuntimeError("Error from server (AlreadyExists): services \"\(serviceName)\" already exists", at: range,
                                hint: "choose another name: expose \(name) as \(serviceName)-2 ...")
         }
-        let spec = ServiceSpec(type: type, selector: d.spec.selector, ports: [ServicePort(port: port, targetPort: target, nodePort: nodePort)])
+        // The port is named PORT-TARGET, as `kubectl create service` names it.
+        let targetNumber: String
+        switch target {
+        case .number(let n)?: targetNumber = "\(n)"
+        case .name(let s)?: targetNumber = s
+        case nil: targetNumber = "\(port)"
+        }
+        let spec = ServiceSpec(type: type, selector: d.spec.selector,
+                               ports: [ServicePort(name: "\(port)-\(targetNumber)", port: port, targetPort: target ?? .number(port), nodePort: nodePort)])
         do throws(ClusterError) { try cluster.applyService(name: serviceName, spec: spec, labels: d.meta.labels) } catch { throw RuntimeError(error.message, at: range) }
         say("service/\(serviceName) exposed")
     }
@@ -447,10 +459,15 @@ extension Session {
         }
     }
 
-    func source(_ path: String, range: SourceRange) throws(RuntimeError) {
+    /// A path as the running script means it: relative to that script's folder.
+    func resolvePath(_ path: String) -> String {
         let base = (sourceStack.last.map { ($0 as NSString).deletingLastPathComponent }) ?? ""
         let full = path.hasPrefix("/") || base.isEmpty ? path : (base as NSString).appendingPathComponent(path)
-        let resolved = (full as NSString).standardizingPath
+        return (full as NSString).standardizingPath
+    }
+
+    func source(_ path: String, range: SourceRange) throws(RuntimeError) {
+        let resolved = resolvePath(path)
         if sourceStack.contains(resolved) {
             throw RuntimeError("source cycle: \(resolved) is already being run", at: range,
                                hint: (sourceStack + [resolved]).joined(separator: " → "))
@@ -464,6 +481,51 @@ extension Session {
             error.alreadyReported = true
             throw error
         }
+    }
+
+    /// `apply FILE` (and `kubectl apply -f FILE`): every document, or nothing.
+    func apply(_ path: String, range: SourceRange) throws(RuntimeError) {
+        let resolved = resolvePath(path)
+        guard let text = readFile(resolved) else {
+            throw RuntimeError("the path \"\(path)\" does not exist", at: range, hint: "paths are relative to the script")
+        }
+        var reader = ManifestReader(file: path)
+        switch reader.read(text) {
+        case .failure(let e):
+            let message = e.errors.map(\.description).joined(separator: "\n")
+            throw RuntimeError(message, at: range, hint: e.errors.count > 1 ? "nothing in the file was applied" : nil)
+        case .success(let objects):
+            for w in reader.warnings { sink.writeError("Warning: \(w)\n") }
+            switch ManifestApplier.apply(objects, to: &cluster) {
+            case .success(let lines): for l in lines { say(l) }
+            case .failure(let e):
+                throw RuntimeError(e.message.hasPrefix("The ") ? e.message : "\(path): \(e.message)", at: range,
+                                   hint: objects.count > 1 ? "nothing in the file was applied" : nil)
+            }
+        }
+    }
+
+    func export(_ e: Export, range: SourceRange) throws(RuntimeError) {
+        let kind = try e.kind.map { (k) throws(RuntimeError) in try value(k, Words.kind) }
+        let name = try e.name.map { (n) throws(RuntimeError) in try self.name(n) }
+        if let kind, ![ResourceKind.deployment, .service, .configmap, .namespace, .pod, .replicaset].contains(kind) {
+            throw RuntimeError("export takes a deployment, service, configmap, namespace, pod or replicaset", at: e.kind?.range ?? range)
+        }
+        let text: String
+        switch ManifestWriter.export(cluster, kind: kind?.rawValue, name: name) {
+        case .success(let t): text = t
+        case .failure(let error): throw RuntimeError(error.message, at: e.name?.range ?? range)
+        }
+        guard let file = e.file else {
+            sink.write(text)
+            return
+        }
+        let path = resolvePath(try expand(file))
+        guard let writeFile else {
+            throw RuntimeError("this session may not write files", at: file.range, hint: "run with the right to write, or leave out 'to FILE' to print the manifest")
+        }
+        guard writeFile(path, text) else { throw RuntimeError("cannot write '\(path)'", at: file.range) }
+        say("wrote \(path)")
     }
 
     // MARK: get

@@ -48,8 +48,10 @@ public final class Session {
     public internal(set) var variables: [String: String] = [:]
     /// Called by `pause` in an interactive session (the REPL or a tutorial waits for Enter).
     public var pauseHandler: (() -> Void)?
-    /// Reads a file for `source` (and later `apply`); the host may restrict it.
+    /// Reads a file for `source` and `apply`; the host may restrict it.
     public var readFile: (String) -> String? = { _ in nil }
+    /// Writes a file for `export ... to FILE`; nil when the host allows no writing.
+    public var writeFile: ((String, String) -> Bool)?
     /// Set by `quit`.
     public internal(set) var quitRequested = false
     public internal(set) var expectationsPassed = 0

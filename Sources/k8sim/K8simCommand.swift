@@ -110,6 +110,7 @@ struct RunCommand: ParsableCommand {
         options.interactive = interactive
         let session = Session(options: options, sink: TerminalSink())
         session.readFile = { path in FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } }
+        session.writeFile = { path, text in (try? text.write(toFile: path, atomically: true, encoding: .utf8)) != nil }
         return session
     }
 

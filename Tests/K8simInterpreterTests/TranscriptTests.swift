@@ -22,6 +22,10 @@ struct TranscriptTests {
         var options = SessionOptions()
         options.keepGoing = true
         let session = Session(options: options, sink: sink)
+        // `apply manifests/X.yaml` reads the project's copy of the seed's manifests.
+        let manifests = folder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Scripts")
+        session.readFile = { path in try? String(contentsOf: manifests.appendingPathComponent(path), encoding: .utf8) }
         session.run(text, name: "\(name).k8s")
         return sink.transcript
     }
