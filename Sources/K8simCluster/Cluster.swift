@@ -60,7 +60,7 @@ public struct TraceStep: Hashable, Sendable {
 public struct Cluster: Sendable {
     public internal(set) var clock = VirtualClock()
     public internal(set) var nodes: OrderedDictionary<String, Node> = [:]
-    public internal(set) var pods: OrderedDictionary<String, Pod> = [:]
+    public internal(set) var pods = SlotMap<Pod>()
     public internal(set) var replicaSets: OrderedDictionary<String, ReplicaSet> = [:]
     public internal(set) var deployments: OrderedDictionary<String, Deployment> = [:]
     public internal(set) var namespaces: OrderedDictionary<String, Namespace> = [:]
@@ -80,11 +80,11 @@ public struct Cluster: Sendable {
     var nextUID = 1
     var nodeCount = 0
     // Indices, so that work per change does not grow with the cluster.
-    var podsByOwner: [Int: OrderedSet<String>] = [:]
-    var podsByNode: [String: OrderedSet<String>] = [:]
+    var podsByOwner: [Int: SlotSet] = [:]
+    var podsByNode: [String: SlotSet] = [:]
     var replicaSetsByOwner: [Int: OrderedSet<String>] = [:]
     /// `key=value` → pods with that label.
-    var podsByLabel: [String: OrderedSet<String>] = [:]
+    var podsByLabel: [String: SlotSet] = [:]
     /// Owner uid → node → how many of its pods are bound there (for spreading).
     var podsPerNodeByOwner: [Int: [String: Int]] = [:]
     // Work queues of the reconcile loop, in the order work arrived.
@@ -189,9 +189,10 @@ public struct Cluster: Sendable {
             } else if let key = dirtyReplicaSets.first {
                 dirtyReplicaSets.removeFirst()
                 syncReplicaSet(key)
-            } else if let key = unscheduled.first {
-                unscheduled.removeFirst()
-                schedule(key)
+            } else if !unscheduled.isEmpty {
+                let waiting = Array(unscheduled)
+                unscheduled.removeAll()
+                schedule(waiting)
             } else if let key = dirtyServices.first {
                 dirtyServices.removeFirst()
                 syncService(key)
@@ -290,6 +291,9 @@ public struct Cluster: Sendable {
         if let node = pod.nodeName {
             podsByNode[node]?.remove(key)
             nodes[node]?.usage.add(pod.template, sign: -1)
+            if let ip = pod.podIP, let last = ip.split(separator: ".").last, let host = Int(last), host < 256 {
+                nodes[node]?.usedHosts[host >> 6] &= ~(1 << UInt64(host & 63))
+            }
             if let owner = pod.meta.owner { podsPerNodeByOwner[owner.uid]?[node]? -= 1 }
         }
         unscheduled.remove(key)

@@ -7,7 +7,7 @@ extension Cluster {
                                  labels: OrderedDictionary<String, String> = [:]) throws(ClusterError) {
         guard nodes[name] == nil else { throw .alreadyExists("nodes", name) }
         guard cpuMillis > 0, memoryBytes > 0 else { throw .invalid("Node", name, "status.capacity: cpu and memory must be positive") }
-        guard nodeCount < 250 else { throw ClusterError("the pod network 10.1.0.0/16 has room for 250 nodes") }
+        guard nodes.count < Self.maxNodes else { throw ClusterError("a cluster has at most \(Self.maxNodes) nodes") }
         nodeCount += 1
         var meta = newMeta(name: name, namespace: "")
         meta.labels = ["kubernetes.io/hostname": name, "kubernetes.io/os": "linux"]
@@ -15,11 +15,25 @@ extension Cluster {
         let ready = Condition(type: "Ready", status: .isTrue, reason: "KubeletReady", message: "kubelet is posting ready status",
                               lastTransitionTime: now, lastUpdateTime: now)
         nodes[name] = Node(meta: meta, cpuMillis: cpuMillis, memoryBytes: memoryBytes, ready: ready,
-                           internalIP: "10.0.0.\(10 + nodeCount)", podCIDRIndex: nodeCount, lastHeartbeat: now)
+                           internalIP: Self.nodeAddress(nodeCount), podCIDRPrefix: Self.podCIDR(nodeCount), lastHeartbeat: now)
         record("RegisteredNode", "node/\(name)", "Node \(name) event: Registered Node \(name) in Controller",
                source: "node-controller", namespace: "")
         note("node-controller", "node \(name) registered")
         unpark()
+    }
+
+    /// Kubernetes' own limit is 5,000 nodes; k8sim allows twice that.
+    public static let maxNodes = 10_000
+
+    /// The n-th node's address: 10.0.0.11, 10.0.0.12, ... (then 10.0.1.10, ... past 240 nodes).
+    static func nodeAddress(_ n: Int) -> String {
+        n <= 240 ? "10.0.0.\(10 + n)" : "10.0.\(n / 240).\(10 + n % 240)"
+    }
+
+    /// The n-th node's pod network: 10.1.n.0/24 for the first 250 (microk8s' 10.1.0.0/16), then
+    /// 10.2.x.0/24 and on.
+    static func podCIDR(_ n: Int) -> String {
+        "10.\(1 + (n - 1) / 250).\((n - 1) % 250 + 1)"
     }
 
     public mutating func removeNode(_ name: String) throws(ClusterError) {

@@ -156,9 +156,11 @@ public struct Node: Hashable, Sendable {
     public var unschedulable = false
     public var taints: [Taint] = []
     public var ready: Condition
-    /// The node's address, and the /24 its pods take addresses from.
+    /// The node's address, and the /24 its pods take addresses from (`10.1.3` for 10.1.3.0/24).
     public var internalIP: String
-    public var podCIDRIndex: Int
+    public var podCIDRPrefix: String
+    /// Which host numbers of the /24 its pods hold (a bit each; .2 to .254 are used).
+    var usedHosts = [UInt64](repeating: 0, count: 4)
     /// Whether the kubelet is alive (heartbeating). A failed node is not.
     public var kubeletUp = true
     public var lastHeartbeat: Millis

@@ -3,25 +3,33 @@
 extension Cluster {
     mutating func syncReplicaSet(_ key: String) {
         guard var rs = replicaSets[key] else { return }
-        let owned = pods(of: rs)
-        let active = owned.filter { !$0.isTerminating && $0.phase != .succeeded && $0.phase != .failed }
-        let diff = active.count - rs.replicas
+        let owned = podsByOwner[rs.meta.uid] ?? []
+        // One pass over the keys; whole pods are copied only when some must go.
+        var active = 0
+        for k in owned {
+            guard let p = pods[k] else { continue }
+            if !p.isTerminating && p.phase != .succeeded && p.phase != .failed { active += 1 }
+        }
+        let diff = active - rs.replicas
         if diff < 0 {
             for _ in 0..<(-diff) { createPod(for: rs) }
         } else if diff > 0 {
-            for pod in podsToDelete(active, count: diff) {
+            let candidates = owned.compactMap { pods[$0] }.filter { !$0.isTerminating && $0.phase != .succeeded && $0.phase != .failed }
+            for pod in podsToDelete(candidates, count: diff) {
                 record("SuccessfulDelete", "replicaset/\(rs.name)", "Deleted pod: \(pod.name)", source: "replicaset-controller",
                        namespace: rs.meta.namespace)
                 note("replicaset-controller", "\(rs.name) deleted pod \(pod.name)")
                 deletePodGracefully(pod.meta.key)
             }
         }
-        let current = pods(of: rs).filter { !$0.isTerminating }
         var status = ReplicaSetStatus()
-        status.replicas = current.count
-        status.readyReplicas = current.filter(\.isReady).count
-        status.availableReplicas = current.filter { $0.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) }.count
-        status.fullyLabeledReplicas = current.filter { p in rs.template.labels.allSatisfy { p.meta.labels[$0.key] == $0.value } }.count
+        for k in podsByOwner[rs.meta.uid] ?? [] {
+            guard let p = pods[k], !p.isTerminating else { continue }
+            status.replicas += 1
+            if p.isReady { status.readyReplicas += 1 }
+            if p.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) { status.availableReplicas += 1 }
+            if rs.template.labels.allSatisfy({ p.meta.labels[$0.key] == $0.value }) { status.fullyLabeledReplicas += 1 }
+        }
         status.observedGeneration = rs.meta.generation
         if status != rs.status {
             rs.status = status

@@ -220,7 +220,7 @@ struct DescribePrinter {
         t += "  Ready\t\(n.ready.status.rawValue)\t\(n.ready.reason)\t\(n.ready.message)\n"
         t += "Addresses:\n  InternalIP:\t\(n.internalIP)\n  Hostname:\t\(n.name)\n"
         t += "Capacity:\n  cpu:\t\(Quantities.cpu(n.cpuMillis))\n  memory:\t\(Quantities.memory(n.memoryBytes))\n  pods:\t\(n.maxPods)\n"
-        t += "PodCIDR:\t10.1.\(n.podCIDRIndex).0/24\n"
+        t += "PodCIDR:\t\(n.podCIDRPrefix).0/24\n"
         let pods = cluster.pods(on: n.name)
         t += "Non-terminated Pods:\t(\(pods.filter { !$0.isTerminating }.count) in total)\n"
         if !pods.isEmpty {

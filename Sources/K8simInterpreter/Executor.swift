@@ -27,7 +27,8 @@ extension Session {
             cluster.tracing = options.trace
             samples = [:]
             traceShown = 0
-            say("cluster reset: \(n) node\(n == 1 ? "" : "s") (\(cluster.nodes.keys.joined(separator: ", ")))")
+            let names = n <= 8 ? cluster.nodes.keys.joined(separator: ", ") : "n1, n2, ... n\(n)"
+            say("cluster reset: \(n) node\(n == 1 ? "" : "s") (\(names))")
         case .nodeAdd(let a):
             let n = try name(a.name)
             var labels: OrderedDictionary<String, String> = [:]
@@ -563,14 +564,14 @@ extension Session {
         }
     }
 
+    /// Old, new and available pods, from the ReplicaSets' counts (no walk over pods).
     static func counts(_ c: Cluster, _ d: Deployment) -> (old: Int, new: Int, available: Int) {
-        let newRS = DeploymentUtil.findNewReplicaSet(d.spec, c.replicaSets(of: d))
+        let rss = c.replicaSets(of: d)
+        let newRS = DeploymentUtil.findNewReplicaSet(d.spec, rss)
         var old = 0, new = 0, available = 0
-        for rs in c.replicaSets(of: d) {
-            for p in c.pods(of: rs) where !p.isTerminating {
-                if rs.meta.uid == newRS?.meta.uid { new += 1 } else { old += 1 }
-                if p.isAvailable(minReadySeconds: d.spec.minReadySeconds, now: c.now) { available += 1 }
-            }
+        for rs in rss {
+            if rs.meta.uid == newRS?.meta.uid { new += rs.status.replicas } else { old += rs.status.replicas }
+            available += rs.status.availableReplicas
         }
         return (old, new, available)
     }

@@ -1,0 +1,100 @@
+/// A keyed store with O(1) insert, lookup and removal, and an iteration order that depends
+/// only on the operations made (a removal moves the last element into the gap), so runs
+/// stay reproducible. Ordered collections from swift-collections remove in O(n), which
+/// makes a 150,000-pod rollout quadratic.
+public struct SlotMap<Value>: Sequence {
+    private var positions: [String: Int] = [:]
+    public private(set) var keys: [String] = []
+    public private(set) var values: [Value] = []
+
+    public init() {}
+
+    public var count: Int { values.count }
+    public var isEmpty: Bool { values.isEmpty }
+
+    public subscript(key: String) -> Value? {
+        get { positions[key].map { values[$0] } }
+        set {
+            if let newValue {
+                if let i = positions[key] {
+                    values[i] = newValue
+                } else {
+                    positions[key] = values.count
+                    keys.append(key)
+                    values.append(newValue)
+                }
+            } else {
+                removeValue(forKey: key)
+            }
+        }
+    }
+
+    /// Changes a stored value in place (no copy of the value).
+    @discardableResult
+    public mutating func modify<R>(_ key: String, _ body: (inout Value) -> R) -> R? {
+        guard let i = positions[key] else { return nil }
+        return body(&values[i])
+    }
+
+    @discardableResult
+    public mutating func removeValue(forKey key: String) -> Value? {
+        guard let i = positions.removeValue(forKey: key) else { return nil }
+        let removed = values[i]
+        let last = values.count - 1
+        if i != last {
+            values[i] = values[last]
+            keys[i] = keys[last]
+            positions[keys[i]] = i
+        }
+        values.removeLast()
+        keys.removeLast()
+        return removed
+    }
+
+    public func makeIterator() -> Zip2Sequence<[String], [Value]>.Iterator { zip(keys, values).makeIterator() }
+}
+
+extension SlotMap: Equatable where Value: Equatable {
+    public static func == (a: SlotMap, b: SlotMap) -> Bool { a.keys == b.keys && a.values == b.values }
+}
+
+extension SlotMap: Sendable where Value: Sendable {}
+
+/// A set of keys with O(1) insert and removal and a reproducible order (see `SlotMap`).
+public struct SlotSet: Sequence, Sendable, Equatable {
+    private var positions: [String: Int] = [:]
+    public private(set) var elements: [String] = []
+
+    public init() {}
+
+    public var count: Int { elements.count }
+    public var isEmpty: Bool { elements.isEmpty }
+    public func contains(_ key: String) -> Bool { positions[key] != nil }
+
+    public mutating func append(_ key: String) {
+        guard positions[key] == nil else { return }
+        positions[key] = elements.count
+        elements.append(key)
+    }
+
+    public mutating func remove(_ key: String) {
+        guard let i = positions.removeValue(forKey: key) else { return }
+        let last = elements.count - 1
+        if i != last {
+            elements[i] = elements[last]
+            positions[elements[i]] = i
+        }
+        elements.removeLast()
+    }
+
+    public func makeIterator() -> IndexingIterator<[String]> { elements.makeIterator() }
+
+    public static func == (a: SlotSet, b: SlotSet) -> Bool { a.elements == b.elements }
+}
+
+extension SlotSet: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: String...) {
+        self.init()
+        for e in elements { append(e) }
+    }
+}
