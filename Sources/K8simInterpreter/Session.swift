@@ -119,16 +119,23 @@ public final class Session {
 
     // MARK: Running one statement
 
-    /// Runs a statement; on failure the cluster is as it was before it.
+    /// Runs a statement; on failure the cluster is as it was before it. The cluster's own
+    /// requests check everything before they change anything, so only statements that can
+    /// fail after a change (a failed `expect`, a `wait` that hits its bound) keep a copy to go
+    /// back to: holding one would make the next change copy the whole cluster.
     func execute(_ statement: Statement) throws(RuntimeError) {
-        let before = cluster
         let eventsBefore = cluster.events.count
         let startTime = cluster.now
-        do {
+        if Self.needsSnapshot(statement.kind) {
+            let before = cluster
+            do {
+                try perform(statement)
+            } catch {
+                cluster = before
+                throw error
+            }
+        } else {
             try perform(statement)
-        } catch {
-            cluster = before
-            throw error
         }
         if clockMode == .manual && Self.changesCluster(statement.kind) {
             // Controllers react at once; only time stands still.
@@ -145,6 +152,13 @@ public final class Session {
         flushTrace()
         if Self.changesCluster(statement.kind) || Self.movesTime(statement.kind) {
             summarize(since: eventsBefore, startTime: startTime)
+        }
+    }
+
+    static func needsSnapshot(_ k: StatementKind) -> Bool {
+        switch k {
+        case .expect, .wait: return true
+        default: return false
         }
     }
 

@@ -13,7 +13,7 @@ struct K8simCommand: ParsableCommand {
             With no arguments k8sim starts the REPL when standard input is a terminal, and reads
             statements from standard input otherwise. `k8sim FILE.k8s` runs a script.
             """,
-        subcommands: [RunCommand.self, TestCommand.self, TutorialCommand.self, CheckCommand.self, FormatCommand.self],
+        subcommands: [RunCommand.self, TestCommand.self, TutorialCommand.self, CheckCommand.self, FormatCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self
     )
 
