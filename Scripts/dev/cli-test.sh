@@ -76,5 +76,28 @@ if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q '✓ deployment echo-deploy ava
     ok "k8sim tutorial NAME runs one, showing each check"
 else bad "k8sim tutorial NAME runs one, showing each check (rc=$rc)" "$out"; fi
 
+mkdir -p "$work/fp/scripts" "$work/fp/other"
+cp "$(dirname "$0")/../manifests/echo-deploy.yaml" "$work/fp/other/"
+printf 'apply ../other/echo-deploy.yaml\n' > "$work/fp/scripts/read-outside.k8s"
+printf 'deploy web image v1\nexport to out.yaml\n' > "$work/fp/scripts/write.k8s"
+ln -s "$work/fp/other" "$work/fp/scripts/link"
+printf 'apply link/echo-deploy.yaml\n' > "$work/fp/scripts/through-link.k8s"
+out=$("$bin" "$work/fp/scripts/read-outside.k8s" 2>&1); rc=$?
+if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "run k8sim with --allow-read .*/fp/other to allow it"; then ok "a script may not read outside its folder"
+else bad "a script may not read outside its folder (rc=$rc)" "$out"; fi
+out=$("$bin" "$work/fp/scripts/through-link.k8s" 2>&1); rc=$?
+if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "may not read"; then ok "a symbolic link does not lead a script out of its folder"
+else bad "a symbolic link does not lead a script out of its folder (rc=$rc)" "$out"; fi
+out=$("$bin" --allow-read "$work/fp/other" "$work/fp/scripts/read-outside.k8s" 2>&1); rc=$?
+if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q "deployment.apps/echo-deploy created"; then ok "--allow-read lets it read there"
+else bad "--allow-read lets it read there (rc=$rc)" "$out"; fi
+out=$("$bin" "$work/fp/scripts/write.k8s" 2>&1); rc=$?
+if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "run k8sim with --allow-write to allow it" && [ ! -e "$work/fp/scripts/out.yaml" ]; then
+    ok "a script writes no file unless allowed"
+else bad "a script writes no file unless allowed (rc=$rc)" "$out"; fi
+out=$("$bin" --allow-write "$work/fp/scripts/write.k8s" 2>&1); rc=$?
+if [ $rc -eq 0 ] && grep -q "kind: Deployment" "$work/fp/scripts/out.yaml"; then ok "--allow-write lets it export to a file"
+else bad "--allow-write lets it export to a file (rc=$rc)" "$out"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

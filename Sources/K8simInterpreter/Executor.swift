@@ -474,6 +474,7 @@ extension Session {
                                hint: (sourceStack + [resolved]).joined(separator: " → "))
         }
         guard sourceStack.count < 16 else { throw RuntimeError("source is nested more than 16 deep", at: range) }
+        if let refusal = filePolicy?.refusalToRead(resolved) { throw RuntimeError(refusal, at: range) }
         guard let text = readFile(resolved) else {
             throw RuntimeError("cannot read '\(path)'", at: range, hint: "paths are relative to the script that sources them")
         }
@@ -487,6 +488,7 @@ extension Session {
     /// `apply FILE` (and `kubectl apply -f FILE`): every document, or nothing.
     func apply(_ path: String, range: SourceRange) throws(RuntimeError) {
         let resolved = resolvePath(path)
+        if let refusal = filePolicy?.refusalToRead(resolved) { throw RuntimeError(refusal, at: range) }
         guard let text = readFile(resolved) else {
             throw RuntimeError("the path \"\(path)\" does not exist", at: range, hint: "paths are relative to the script")
         }
@@ -522,6 +524,7 @@ extension Session {
             return
         }
         let path = resolvePath(try expand(file))
+        if let refusal = filePolicy?.refusalToWrite(path) { throw RuntimeError(refusal, at: file.range) }
         guard let writeFile else {
             throw RuntimeError("this session may not write files", at: file.range, hint: "run with the right to write, or leave out 'to FILE' to print the manifest")
         }

@@ -52,6 +52,8 @@ public final class Session {
     public var readFile: (String) -> String? = { _ in nil }
     /// Writes a file for `export ... to FILE`; nil when the host allows no writing.
     public var writeFile: ((String, String) -> Bool)?
+    /// Which files this session may read and write; nil leaves it to `readFile`/`writeFile`.
+    public var filePolicy: FilePolicy?
     /// Set by `quit`.
     public internal(set) var quitRequested = false
     public internal(set) var expectationsPassed = 0

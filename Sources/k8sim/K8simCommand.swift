@@ -94,11 +94,30 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print each controller step as it happens.")
     var trace = false
 
+    @Option(name: .customLong("allow-read"), help: "Let scripts read files under this folder too (may be given more than once).")
+    var allowRead: [String] = []
+
+    @Flag(name: .customLong("allow-write"), help: "Let scripts write files (export ... to FILE).")
+    var allowWrite = false
+
     @Argument(help: "Scripts to run, in order, on one cluster.")
     var files: [String] = []
 
     func validate() throws {
         if nodes < 1 || nodes > 5000 { throw ValidationError("--nodes takes 1 to 5000") }
+    }
+
+    /// Scripts read under their own folders (statements given with -e or on stdin, under the
+    /// current one) and write nothing unless allowed; the REPL reads and writes under the
+    /// current folder.
+    func policy(interactive: Bool) -> FilePolicy {
+        let cwd = FileManager.default.currentDirectoryPath
+        if interactive {
+            return FilePolicy(readRoots: [cwd] + allowRead, writeRoots: [cwd], writeAnywhere: allowWrite)
+        }
+        var roots = files.map { (FilePolicy.canonical($0) as NSString).deletingLastPathComponent }
+        if !statements.isEmpty || files.isEmpty { roots.append(cwd) }
+        return FilePolicy(readRoots: roots + allowRead, writeAnywhere: allowWrite)
     }
 
     func makeSession(interactive: Bool) -> Session {
@@ -111,6 +130,7 @@ struct RunCommand: ParsableCommand {
         let session = Session(options: options, sink: TerminalSink())
         session.readFile = { path in FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } }
         session.writeFile = { path, text in (try? text.write(toFile: path, atomically: true, encoding: .utf8)) != nil }
+        session.filePolicy = policy(interactive: interactive)
         return session
     }
 

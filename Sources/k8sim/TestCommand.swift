@@ -38,6 +38,12 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Seed for every script.")
     var seed: UInt64 = 0
 
+    @Option(name: .customLong("allow-read"), help: "Let scripts read files under this folder too.")
+    var allowRead: [String] = []
+
+    @Flag(name: .customLong("allow-write"), help: "Let scripts write files.")
+    var allowWrite = false
+
     @Argument(help: "Scripts, or folders to search for .k8s files.")
     var paths: [String]
 
@@ -52,6 +58,10 @@ struct TestCommand: ParsableCommand {
             let sink = verbose ? TerminalSink() as OutputSink : QuietSink()
             let session = Session(options: options, sink: sink)
             session.readFile = { p in FileManager.default.contents(atPath: p).map { String(decoding: $0, as: UTF8.self) } }
+            session.writeFile = { p, text in (try? text.write(toFile: p, atomically: true, encoding: .utf8)) != nil }
+            // Each script reads under its own folder, as `k8sim run` would let it.
+            session.filePolicy = FilePolicy(readRoots: [(FilePolicy.canonical(path) as NSString).deletingLastPathComponent] + allowRead,
+                                            writeAnywhere: allowWrite)
             if verbose { print("== \(path)") }
             let ok = session.run(try readScript(path))
             if verbose {
