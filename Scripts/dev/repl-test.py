@@ -109,5 +109,41 @@ def recall():
 
 check("the up arrow recalls a line from the last run", recall)
 
+def killed():
+    r = spawn()
+    r.expect(PROMPT)
+    r.send("deploy killed-one image v1\r")
+    r.expect(PROMPT)
+    r.send("scale killed-one to 2\r")
+    r.expect(PROMPT)
+    r.kill(9)  # SIGKILL: no chance to save anything on the way out
+    r.close(force=True)
+    text = open(history).read()
+    assert "deploy\\040killed-one" in text and "scale\\040killed-one\\040to\\0402" in text, text
+    assert not [f for f in os.listdir(os.path.dirname(history)) if ".tmp-" in f], "a temporary file was left"
+
+
+check("a REPL killed with SIGKILL keeps the history typed before", killed)
+
+
+def corrupt():
+    with open(history, "wb") as f:
+        f.write(b"\x00\xffnot a history file\n")
+    r = spawn()
+    r.expect("could not be read; it was moved to")
+    r.expect(PROMPT)
+    r.send("get nodes\r")
+    r.expect("n1 ")
+    r.expect(PROMPT)
+    r.sendeof()
+    r.expect(pexpect.EOF)
+    aside = [f for f in os.listdir(os.path.dirname(history)) if ".corrupt-" in f]
+    assert aside, "the corrupt file was not kept aside"
+    assert open(os.path.join(os.path.dirname(history), aside[0]), "rb").read().startswith(b"\x00\xff"), "the corrupt file changed"
+    assert "get\\040nodes" in open(history).read(), "the new history was not saved"
+
+
+check("a corrupt history file is set aside with a warning", corrupt)
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

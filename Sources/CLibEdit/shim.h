@@ -39,13 +39,13 @@ static inline void k8sim_history_enter(History *h, const char *line) {
     HistEvent ev;
     history(h, &ev, H_ENTER, line);
 }
-static inline void k8sim_history_load(History *h, const char *path) {
+static inline int k8sim_history_load(History *h, const char *path) {
     HistEvent ev;
-    history(h, &ev, H_LOAD, path);
+    return history(h, &ev, H_LOAD, path);
 }
-static inline void k8sim_history_save(History *h, const char *path) {
+static inline int k8sim_history_save(History *h, const char *path) {
     HistEvent ev;
-    history(h, &ev, H_SAVE, path);
+    return history(h, &ev, H_SAVE, path);
 }
 static inline void k8sim_history_clear(History *h) {
     HistEvent ev;

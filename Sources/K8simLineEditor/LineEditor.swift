@@ -54,10 +54,14 @@ public final class LibEditLineReader: LineReader {
               let h = history_init() else { return nil }
         editLine = el
         history = h
-        self.historyPath = historyPath
         self.completer = completer
         k8sim_history_setsize(h, 1000)
-        if let path = historyPath { k8sim_history_load(h, path) }
+        // A history file that could not be read nor moved aside is left alone, not overwritten.
+        if let path = historyPath, !Self.loadHistory(h, path) {
+            self.historyPath = nil
+        } else {
+            self.historyPath = historyPath
+        }
         k8sim_el_set_editor(el, "emacs")
         k8sim_el_set_history(el, h)
         k8sim_el_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
@@ -98,7 +102,37 @@ public final class LibEditLineReader: LineReader {
     public func remember(_ line: String) {
         guard !line.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
         k8sim_history_enter(history, line)
-        if let path = historyPath { k8sim_history_save(history, path) }
+        if let path = historyPath { Self.saveHistory(history, path) }
+    }
+
+    /// Loads the history file; one that cannot be read is moved aside (never overwritten)
+    /// with a warning, and the REPL starts with an empty history.
+    static func loadHistory(_ h: OpaquePointer, _ path: String) -> Bool {
+        guard access(path, F_OK) == 0 else { return true }
+        if k8sim_history_load(h, path) >= 0 { return true }
+        k8sim_history_clear(h)
+        let aside = path + ".corrupt-\(time(nil))"
+        if rename(path, aside) == 0 {
+            warn("k8sim: the history file \(path) could not be read; it was moved to \(aside)\n")
+            return true
+        }
+        warn("k8sim: the history file \(path) could not be read; history will not be saved this time\n")
+        return false
+    }
+
+    /// Writes the whole history after each line, atomically: a temporary file renamed over the
+    /// old one, so a crash or a kill never leaves half a file.
+    static func saveHistory(_ h: OpaquePointer, _ path: String) {
+        let temporary = path + ".tmp-\(getpid())"
+        guard k8sim_history_save(h, temporary) >= 0 else {
+            unlink(temporary)
+            return
+        }
+        if rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    static func warn(_ text: String) {
+        _ = text.withCString { fputs($0, k8sim_stderr()) }
     }
 
     private func setPrompt(_ text: String) {
