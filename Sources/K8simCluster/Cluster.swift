@@ -48,6 +48,16 @@ public struct ClusterConfig: Hashable, Sendable {
     }
 }
 
+/// k8sim's limits: well above Kubernetes' own (5,000 nodes, 150,000 pods), so that a script
+/// can never exhaust the machine instead of getting a clear error.
+public enum Limits {
+    public static let nodes = 10_000
+    public static let replicas = 1_000_000
+    public static let pods = 2_000_000
+    public static let settleSteps = 10_000_000
+    public static let settleTime: Millis = 24 * 3_600_000
+}
+
 /// One step a controller took, for learners who want to watch the machinery (`set trace on`).
 public struct TraceStep: Hashable, Sendable {
     public var time: Millis
@@ -181,7 +191,7 @@ public struct Cluster: Sendable {
     /// Runs the controllers until nothing more would happen at this instant.
     public mutating func reconcile() throws(SettleError) {
         var steps = 0
-        let limit = 10_000_000
+        let limit = Limits.settleSteps
         while true {
             if let key = dirtyDeployments.first {
                 dirtyDeployments.removeFirst()

@@ -23,7 +23,7 @@ extension Cluster {
     }
 
     /// Kubernetes' own limit is 5,000 nodes; k8sim allows twice that.
-    public static let maxNodes = 10_000
+    public static let maxNodes = Limits.nodes
 
     /// The n-th node's address: 10.0.0.11, 10.0.0.12, ... (then 10.0.1.10, ... past 240 nodes).
     static func nodeAddress(_ n: Int) -> String {

@@ -12,7 +12,12 @@ extension Cluster {
         }
         let diff = active - rs.replicas
         if diff < 0 {
-            for _ in 0..<(-diff) { createPod(for: rs) }
+            let room = Limits.pods - pods.count
+            if room < -diff {
+                record(.warning, "FailedCreate", "replicaset/\(rs.name)", "Error creating: k8sim holds at most \(Limits.pods) pods in a cluster",
+                       source: "replicaset-controller", namespace: rs.meta.namespace)
+            }
+            for _ in 0..<min(-diff, max(0, room)) { createPod(for: rs) }
         } else if diff > 0 {
             let candidates = owned.compactMap { pods[$0] }.filter { !$0.isTerminating && $0.phase != .succeeded && $0.phase != .failed }
             for pod in podsToDelete(candidates, count: diff) {

@@ -27,6 +27,9 @@ extension Cluster {
             throw invalid("metadata.name: Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
         }
         if spec.replicas < 0 { throw invalid("spec.replicas: Invalid value: \(spec.replicas): must be greater than or equal to 0") }
+        if spec.replicas > Limits.replicas {
+            throw invalid("spec.replicas: Invalid value: \(spec.replicas): k8sim runs at most \(Limits.replicas) replicas of one workload")
+        }
         if spec.selector.isEmpty { throw invalid("spec.selector: Invalid value: \"null\": empty selector is invalid for deployment") }
         if !spec.selector.allSatisfy({ spec.template.labels[$0.key] == $0.value }) {
             let labels = spec.template.labels.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ", ")

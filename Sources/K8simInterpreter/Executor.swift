@@ -19,7 +19,7 @@ extension Session {
         switch s.kind {
         case .cluster(let c):
             let n = try count(c.nodes)
-            guard n >= 1 && n <= 5000 else { throw RuntimeError("a cluster has 1 to 5000 nodes", at: c.nodes.range) }
+            guard n >= 1 && n <= Limits.nodes else { throw RuntimeError("a cluster has 1 to \(Limits.nodes) nodes", at: c.nodes.range) }
             var config = ClusterConfig(nodes: n, seed: options.seed)
             if let cpu = c.cpu { config.cpuMillis = try value(cpu, Words.quantity).millis }
             if let mem = c.memory { config.memoryBytes = try value(mem, Words.quantity).millis / 1000 }

@@ -83,8 +83,15 @@ public final class Session {
         run(SourceFile(name: name, text: text))
     }
 
+    /// The largest script k8sim reads (a script of 16 MiB holds about 500,000 statements).
+    public static let maxScriptBytes = 16 << 20
+
     @discardableResult
     public func run(_ source: SourceFile) -> Bool {
+        if source.bytes.count > Self.maxScriptBytes {
+            sink.writeError("\(source.name): error: the script is \(source.bytes.count) bytes; k8sim runs scripts of at most \(Self.maxScriptBytes) bytes\n")
+            return false
+        }
         let result = Parser.parse(source)
         if !result.diagnostics.isEmpty {
             sink.writeError(DiagnosticRenderer(source: source).render(result.diagnostics))

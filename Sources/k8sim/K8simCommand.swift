@@ -104,7 +104,7 @@ struct RunCommand: ParsableCommand {
     var files: [String] = []
 
     func validate() throws {
-        if nodes < 1 || nodes > 5000 { throw ValidationError("--nodes takes 1 to 5000") }
+        if nodes < 1 || nodes > 10_000 { throw ValidationError("--nodes takes 1 to 10000") }
     }
 
     /// Scripts read under their own folders (statements given with -e or on stdin, under the

@@ -92,3 +92,38 @@ struct AtomicityTests {
         #expect(sink.errors.contains("provided port is already allocated"))
     }
 }
+
+@Suite("Limits")
+struct LimitTests {
+    @Test func eachLimitGivesAClearError() {
+        let sink = CollectingSink()
+        let s = Session(sink: sink)
+        #expect(!s.run("deploy big image v1 replicas 1000001"))
+        #expect(sink.errors.contains("k8sim runs at most 1000000 replicas of one workload"))
+        #expect(!s.run("cluster nodes 10001"))
+        #expect(sink.errors.contains("a cluster has 1 to 10000 nodes"))
+        #expect(!s.run("repeat 100001 { map }"))
+        #expect(sink.errors.contains("repeat goes up to 100000"))
+        #expect(!s.run("wait 745h"))
+        #expect(sink.errors.contains("wait at most 30 days at a time"))
+        #expect(!s.run("curl n1:31000 times 10001"))
+        #expect(sink.errors.contains("times goes from 1 to 10000"))
+        let huge = String(repeating: "map\n", count: (Session.maxScriptBytes / 4) + 1)
+        #expect(!s.run(huge, name: "huge.k8s"))
+        #expect(sink.errors.contains("huge.k8s: error: the script is"))
+    }
+
+    @Test func settleAndSourceDepthAreBounded() {
+        let sink = CollectingSink()
+        let s = Session(sink: sink)
+        s.readFile = { path in path.hasSuffix(".k8s") ? "source \(path.dropLast(4))x.k8s" : nil }
+        #expect(!s.run("source a.k8s", name: "start.k8s"))
+        #expect(sink.errors.contains("source is nested more than 16 deep"))
+        var c = Cluster()
+        #expect(throws: Cluster.SettleError.self) {
+            try c.failNode("n1")
+            try c.settle(limit: 1000)
+        }
+        #expect(Limits.nodes == 10_000 && Limits.pods == 2_000_000 && Limits.settleSteps == 10_000_000)
+    }
+}
