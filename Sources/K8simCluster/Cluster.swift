@@ -21,7 +21,7 @@ public struct ClusterError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// How long things take in virtual time. The defaults follow Kubernetes 1.32+ and what the
 /// recordings show (a pod Running and Ready about two seconds after it is bound).
-public struct Timings: Hashable, Sendable {
+public struct Timings: Codable, Hashable, Sendable {
     public var imagePull: Millis = 1000
     public var containerStart: Millis = 1000
     public var termination: Millis = 1000
@@ -59,7 +59,7 @@ public enum Limits {
 }
 
 /// One step a controller took, for learners who want to watch the machinery (`set trace on`).
-public struct TraceStep: Hashable, Sendable {
+public struct TraceStep: Codable, Hashable, Sendable {
     public var time: Millis
     public var component: String
     public var message: String
@@ -67,7 +67,7 @@ public struct TraceStep: Hashable, Sendable {
 
 /// The in-memory cluster: its objects, its clock, and the controllers that react to change.
 /// A value type: copying it copies the whole cluster, so a caller can keep a snapshot.
-public struct Cluster: Sendable {
+public struct Cluster: Sendable, Codable {
     public internal(set) var clock = VirtualClock()
     public internal(set) var nodes: OrderedDictionary<String, Node> = [:]
     public internal(set) var pods = SlotMap<Pod>()
@@ -104,7 +104,7 @@ public struct Cluster: Sendable {
     /// Pods no node can take now; retried when capacity changes.
     var parked: OrderedSet<String> = []
     /// When each deployment's progress-deadline check is due, so it is scheduled once.
-    var deadlineChecks: [String: (due: Millis, timer: UInt64)] = [:]
+    var deadlineChecks: [String: DeadlineCheck] = [:]
     var dirtyServices: OrderedSet<String> = []
     var allocatedNodePorts: [Int: String] = [:]
     var allocatedLoadBalancerIPs: [String: String] = [:]
@@ -330,8 +330,14 @@ public struct Cluster: Sendable {
     }
 }
 
+/// A pending progress-deadline check: when it is due, and its timer.
+struct DeadlineCheck: Codable, Hashable, Sendable {
+    var due: Millis
+    var timer: UInt64
+}
+
 /// SplitMix64: small, fast and seeded, so a run is reproducible from its seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+public struct SplitMix64: RandomNumberGenerator, Codable, Sendable, Hashable {
     var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {

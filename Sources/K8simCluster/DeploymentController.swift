@@ -305,7 +305,7 @@ extension Cluster {
         }
         if let due {
             let timer = clock.schedule(.progressDeadline(deployment: key), after: due - now)
-            deadlineChecks[key] = (due, timer)
+            deadlineChecks[key] = DeadlineCheck(due: due, timer: timer)
         }
     }
 

@@ -4,7 +4,7 @@ import OrderedCollections
 public typealias Millis = Int64
 
 /// A Kubernetes object's identity and bookkeeping.
-public struct ObjectMeta: Hashable, Sendable {
+public struct ObjectMeta: Codable, Hashable, Sendable {
     public var name: String
     public var namespace: String
     public var uid: Int
@@ -26,7 +26,7 @@ public struct ObjectMeta: Hashable, Sendable {
     public var key: String { "\(namespace)/\(name)" }
 }
 
-public struct OwnerReference: Hashable, Sendable {
+public struct OwnerReference: Codable, Hashable, Sendable {
     public var kind: String
     public var name: String
     public var uid: Int
@@ -34,7 +34,7 @@ public struct OwnerReference: Hashable, Sendable {
 
 /// A value that is a count or a percentage, as upstream's `intstr.IntOrString`: the string
 /// form may be anything, and is checked when it is resolved.
-public enum IntOrString: Hashable, Sendable, CustomStringConvertible {
+public enum IntOrString: Codable, Hashable, Sendable, CustomStringConvertible {
     case int(Int)
     case string(String)
 
@@ -50,7 +50,7 @@ public enum IntOrString: Hashable, Sendable, CustomStringConvertible {
 
 // MARK: - Pod templates
 
-public struct ContainerPort: Hashable, Sendable {
+public struct ContainerPort: Codable, Hashable, Sendable {
     public var name: String?
     public var containerPort: Int
     public var proto: String = "TCP"
@@ -62,7 +62,7 @@ public struct ContainerPort: Hashable, Sendable {
     }
 }
 
-public struct EnvVar: Hashable, Sendable {
+public struct EnvVar: Codable, Hashable, Sendable {
     public var name: String
     public var value: String?
     /// `valueFrom.configMapKeyRef`: (configmap, key).
@@ -79,12 +79,12 @@ public struct EnvVar: Hashable, Sendable {
     }
 }
 
-public struct ConfigMapKeyRef: Hashable, Sendable {
+public struct ConfigMapKeyRef: Codable, Hashable, Sendable {
     public var name: String
     public var key: String
 }
 
-public struct Container: Hashable, Sendable {
+public struct Container: Codable, Hashable, Sendable {
     public var name: String
     public var image: String
     public var ports: [ContainerPort] = []
@@ -101,7 +101,7 @@ public struct Container: Hashable, Sendable {
     }
 }
 
-public struct PodTemplate: Hashable, Sendable {
+public struct PodTemplate: Codable, Hashable, Sendable {
     public var labels: OrderedDictionary<String, String> = [:]
     public var annotations: OrderedDictionary<String, String> = [:]
     public var containers: [Container]
@@ -117,8 +117,8 @@ public struct PodTemplate: Hashable, Sendable {
 
 // MARK: - Nodes
 
-public struct Taint: Hashable, Sendable {
-    public enum Effect: String, Hashable, Sendable {
+public struct Taint: Codable, Hashable, Sendable {
+    public enum Effect: String, Codable, Hashable, Sendable {
         case noSchedule = "NoSchedule"
         case preferNoSchedule = "PreferNoSchedule"
         case noExecute = "NoExecute"
@@ -133,13 +133,13 @@ public struct Taint: Hashable, Sendable {
     public static let unschedulable = "node.kubernetes.io/unschedulable"
 }
 
-public enum ConditionStatus: String, Hashable, Sendable {
+public enum ConditionStatus: String, Codable, Hashable, Sendable {
     case isTrue = "True"
     case isFalse = "False"
     case unknown = "Unknown"
 }
 
-public struct Condition: Hashable, Sendable {
+public struct Condition: Codable, Hashable, Sendable {
     public var type: String
     public var status: ConditionStatus
     public var reason: String
@@ -148,7 +148,7 @@ public struct Condition: Hashable, Sendable {
     public var lastUpdateTime: Millis
 }
 
-public struct Node: Hashable, Sendable {
+public struct Node: Codable, Hashable, Sendable {
     public var meta: ObjectMeta
     public var cpuMillis: Int64
     public var memoryBytes: Int64
@@ -180,7 +180,7 @@ public struct Node: Hashable, Sendable {
 
 /// Requests of the pods on a node; the scoring sums count a pod with no requests as
 /// upstream's defaults (100m CPU, 200Mi), so that such pods still spread.
-public struct NodeUsage: Hashable, Sendable {
+public struct NodeUsage: Codable, Hashable, Sendable {
     public var pods = 0
     public var cpuMillis: Int64 = 0
     public var memoryBytes: Int64 = 0
@@ -200,7 +200,7 @@ public struct NodeUsage: Hashable, Sendable {
     }
 }
 
-public enum PodPhase: String, Hashable, Sendable {
+public enum PodPhase: String, Codable, Hashable, Sendable {
     case pending = "Pending"
     case running = "Running"
     case succeeded = "Succeeded"
@@ -208,13 +208,13 @@ public enum PodPhase: String, Hashable, Sendable {
     case unknown = "Unknown"
 }
 
-public enum ContainerState: Hashable, Sendable {
+public enum ContainerState: Codable, Hashable, Sendable {
     case waiting(reason: String, message: String)
     case running(startedAt: Millis)
     case terminated(reason: String, exitCode: Int, finishedAt: Millis)
 }
 
-public struct ContainerStatus: Hashable, Sendable {
+public struct ContainerStatus: Codable, Hashable, Sendable {
     public var name: String
     public var image: String
     public var state: ContainerState
@@ -223,7 +223,7 @@ public struct ContainerStatus: Hashable, Sendable {
     public var lastRestartAt: Millis?
 }
 
-public struct Pod: Hashable, Sendable {
+public struct Pod: Codable, Hashable, Sendable {
     public var meta: ObjectMeta
     public var template: PodTemplate
     public var nodeName: String?
@@ -271,7 +271,7 @@ public struct Pod: Hashable, Sendable {
 
 // MARK: - Workloads
 
-public struct ReplicaSet: Hashable, Sendable {
+public struct ReplicaSet: Codable, Hashable, Sendable {
     public var meta: ObjectMeta
     public var replicas: Int
     public var selector: OrderedDictionary<String, String>
@@ -283,7 +283,7 @@ public struct ReplicaSet: Hashable, Sendable {
     public var name: String { meta.name }
 }
 
-public struct ReplicaSetStatus: Hashable, Sendable {
+public struct ReplicaSetStatus: Codable, Hashable, Sendable {
     public var replicas = 0
     public var readyReplicas = 0
     public var availableReplicas = 0
@@ -291,7 +291,7 @@ public struct ReplicaSetStatus: Hashable, Sendable {
     public var observedGeneration = 0
 }
 
-public enum DeploymentStrategy: Hashable, Sendable {
+public enum DeploymentStrategy: Codable, Hashable, Sendable {
     case rollingUpdate(maxSurge: IntOrString?, maxUnavailable: IntOrString?)
     case recreate
 
@@ -303,7 +303,7 @@ public enum DeploymentStrategy: Hashable, Sendable {
     }
 }
 
-public struct DeploymentSpec: Hashable, Sendable {
+public struct DeploymentSpec: Codable, Hashable, Sendable {
     public var replicas: Int = 1
     public var selector: OrderedDictionary<String, String>
     public var template: PodTemplate
@@ -321,7 +321,7 @@ public struct DeploymentSpec: Hashable, Sendable {
     }
 }
 
-public struct DeploymentStatus: Hashable, Sendable {
+public struct DeploymentStatus: Codable, Hashable, Sendable {
     public var observedGeneration = 0
     public var replicas = 0
     public var updatedReplicas = 0
@@ -334,7 +334,7 @@ public struct DeploymentStatus: Hashable, Sendable {
     public func condition(_ type: String) -> Condition? { conditions.first { $0.type == type } }
 }
 
-public struct Deployment: Hashable, Sendable {
+public struct Deployment: Codable, Hashable, Sendable {
     public var meta: ObjectMeta
     public var spec: DeploymentSpec
     public var status = DeploymentStatus()
@@ -342,14 +342,14 @@ public struct Deployment: Hashable, Sendable {
     public var name: String { meta.name }
 }
 
-public struct Namespace: Hashable, Sendable {
+public struct Namespace: Codable, Hashable, Sendable {
     public var meta: ObjectMeta
 }
 
 // MARK: - Events
 
-public struct Event: Hashable, Sendable {
-    public enum Kind: String, Hashable, Sendable {
+public struct Event: Codable, Hashable, Sendable {
+    public enum Kind: String, Codable, Hashable, Sendable {
         case normal = "Normal"
         case warning = "Warning"
     }

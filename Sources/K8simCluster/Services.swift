@@ -1,7 +1,7 @@
 import OrderedCollections
 
 /// A service's target port: a number, or the name of a container port.
-public enum TargetPort: Hashable, Sendable, CustomStringConvertible {
+public enum TargetPort: Codable, Hashable, Sendable, CustomStringConvertible {
     case number(Int)
     case name(String)
     public var description: String {
@@ -12,7 +12,7 @@ public enum TargetPort: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-public struct ServicePort: Hashable, Sendable {
+public struct ServicePort: Codable, Hashable, Sendable {
     public var name: String?
     public var port: Int
     /// nil means the same as `port`.
@@ -34,13 +34,13 @@ public struct ServicePort: Hashable, Sendable {
     public var target: TargetPort { targetPort ?? .number(port) }
 }
 
-public enum ServiceType: String, Hashable, Sendable {
+public enum ServiceType: String, Codable, Hashable, Sendable {
     case clusterIP = "ClusterIP"
     case nodePort = "NodePort"
     case loadBalancer = "LoadBalancer"
 }
 
-public struct ServiceSpec: Hashable, Sendable {
+public struct ServiceSpec: Codable, Hashable, Sendable {
     public var type: ServiceType = .clusterIP
     /// nil: a service without a selector, whose endpoints are managed by hand.
     public var selector: OrderedDictionary<String, String>?
@@ -53,7 +53,7 @@ public struct ServiceSpec: Hashable, Sendable {
     }
 }
 
-public struct Service: Hashable, Sendable {
+public struct Service: Codable, Hashable, Sendable {
     public var meta: ObjectMeta
     public var spec: ServiceSpec
     public var clusterIP: String
@@ -65,7 +65,7 @@ public struct Service: Hashable, Sendable {
     public var name: String { meta.name }
 }
 
-public struct EndpointAddress: Hashable, Sendable {
+public struct EndpointAddress: Codable, Hashable, Sendable {
     public var ip: String
     public var podName: String?
     public var nodeName: String?
@@ -73,21 +73,21 @@ public struct EndpointAddress: Hashable, Sendable {
     public var ports: [Int]
 }
 
-public struct Endpoints: Hashable, Sendable {
+public struct Endpoints: Codable, Hashable, Sendable {
     public var meta: ObjectMeta
     public var ready: [EndpointAddress] = []
     public var notReady: [EndpointAddress] = []
     public var name: String { meta.name }
 }
 
-public struct ConfigMap: Hashable, Sendable {
+public struct ConfigMap: Codable, Hashable, Sendable {
     public var meta: ObjectMeta
     public var data: OrderedDictionary<String, String>
     public var name: String { meta.name }
 }
 
 /// A MetalLB layer-2 address pool.
-public struct AddressPool: Hashable, Sendable {
+public struct AddressPool: Codable, Hashable, Sendable {
     public var name: String
     public var first: UInt32
     public var last: UInt32

@@ -98,3 +98,36 @@ extension SlotSet: ExpressibleByArrayLiteral {
         for e in elements { append(e) }
     }
 }
+
+extension SlotMap: Codable where Value: Codable {
+    enum CodingKeys: String, CodingKey { case keys, values }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let keys = try c.decode([String].self, forKey: .keys)
+        let values = try c.decode([Value].self, forKey: .values)
+        guard keys.count == values.count, Set(keys).count == keys.count else {
+            throw DecodingError.dataCorruptedError(forKey: .keys, in: c, debugDescription: "keys and values do not match")
+        }
+        self.init()
+        for (k, v) in zip(keys, values) { self[k] = v }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(keys, forKey: .keys)
+        try c.encode(values, forKey: .values)
+    }
+}
+
+extension SlotSet: Codable {
+    public init(from decoder: Decoder) throws {
+        self.init()
+        for e in try decoder.singleValueContainer().decode([String].self) { append(e) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(elements)
+    }
+}

@@ -3,14 +3,14 @@
 ///
 /// Timers fire in order of due time, and in the order they were set when due at the same
 /// instant (a sequence number breaks ties), which keeps runs deterministic.
-public struct VirtualClock: Sendable {
+public struct VirtualClock: Codable, Sendable {
     /// Milliseconds since the cluster started.
     public private(set) var now: Int64 = 0
     private var heap: [Timer] = []
     private var nextSequence: UInt64 = 0
     private var foreground = 0
 
-    public struct Timer: Sendable, Hashable {
+    public struct Timer: Codable, Sendable, Hashable {
         public var due: Int64
         public var sequence: UInt64
         public var event: TimerEvent
@@ -112,7 +112,7 @@ public struct VirtualClock: Sendable {
 
 /// What a timer does when it fires: the delayed work of a cluster. Objects are named by key
 /// and uid, so a timer for an object that was replaced in the meantime does nothing.
-public enum TimerEvent: Sendable, Hashable {
+public enum TimerEvent: Codable, Sendable, Hashable {
     /// The kubelet's next step for a pod: image pulled, container started, restart, retry.
     case kubelet(pod: String, uid: Int, step: KubeletStep)
     /// A terminating pod's containers have stopped: the pod goes away.
@@ -131,7 +131,7 @@ public enum TimerEvent: Sendable, Hashable {
     case marker(String)
 }
 
-public enum KubeletStep: Sendable, Hashable {
+public enum KubeletStep: Codable, Sendable, Hashable {
     case pulled
     case started
     case retryPull

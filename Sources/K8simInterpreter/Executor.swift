@@ -192,6 +192,10 @@ extension Session {
             try export(e, range: r)
         case .source(let file):
             try source(try expand(file), range: file.range)
+        case .save(let file):
+            try save(try expand(file), range: file.range)
+        case .load(let file):
+            try load(try expand(file), range: file.range)
         case .let(let name, let v):
             variables[name] = try expand(v)
         case .for(let variable, let items, let body):

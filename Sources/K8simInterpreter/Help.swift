@@ -30,6 +30,8 @@ enum Help {
         ("apply", "apply FILE.yaml", "apply echo-deploy.yaml"),
         ("export", "export [KIND NAME] [to FILE.yaml]", "export deployment echo"),
         ("source", "source FILE.k8s", "source setup.k8s"),
+        ("save", "save FILE (the whole session: cluster, clock, variables)", "save lesson.k8state"),
+        ("load", "load FILE (a session saved with save)", "load lesson.k8state"),
         ("let", "let NAME = VALUE", "let tag = v2"),
         ("for", "for X in A B C { ... }", "for t in v1 v2 { set image echo $t }"),
         ("repeat", "repeat N { ... }", "repeat 3 { curl counter }"),

@@ -132,6 +132,8 @@ public indirect enum StatementKind: Hashable, Sendable {
     case apply(file: Word)
     case export(Export)
     case source(file: Word)
+    case save(file: Word)
+    case load(file: Word)
     // Scripting and tutorials
     case `let`(name: String, value: Word)
     case `for`(variable: String, items: [Word], body: [Statement])

@@ -213,6 +213,10 @@ public struct Formatter {
             emit(["export", opt(e.kind), opt(e.name), e.file.map { "to \(w($0))" }])
         case .source(let file):
             emit(["source", w(file)])
+        case .save(let file):
+            emit(["save", w(file)])
+        case .load(let file):
+            emit(["load", w(file)])
         case .let(let name, let value):
             emit(["let", name, "=", w(value)])
         case .for(let variable, let items, let statements):

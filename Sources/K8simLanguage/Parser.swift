@@ -27,7 +27,7 @@ public struct Parser {
         "deploy", "scale", "set", "rollout", "delete",
         "expose", "enable", "curl", "resolve", "configmap",
         "wait", "get", "describe", "map", "timeline",
-        "apply", "export", "source",
+        "apply", "export", "source", "save", "load",
         "let", "for", "repeat", "step", "say", "pause", "expect",
         "help", "quit", "exit", "clear", "kubectl", "microk8s",
     ]
@@ -334,6 +334,8 @@ public struct Parser {
             kind = .apply(file: try word("a file name", example: "apply echo-deploy.yaml"))
         case "export": kind = try exportStatement()
         case "source": kind = .source(file: try word("a file name", example: "source setup.k8s"))
+        case "save": kind = .save(file: try word("a file name", example: "save session.k8state"))
+        case "load": kind = .load(file: try word("a file name", example: "load session.k8state"))
         case "let": kind = try letStatement()
         case "for": kind = try forStatement()
         case "repeat":

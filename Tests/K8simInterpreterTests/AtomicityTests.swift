@@ -127,3 +127,58 @@ struct LimitTests {
         #expect(Limits.nodes == 10_000 && Limits.pods == 2_000_000 && Limits.settleSteps == 10_000_000)
     }
 }
+
+@Suite("Save and load")
+struct SaveLoadTests {
+    @Test func aSessionSurvivesARestart() throws {
+        var files: [String: String] = [:]
+        func session() -> (Session, CollectingSink) {
+            let sink = CollectingSink()
+            let s = Session(sink: sink)
+            s.readFile = { files[$0] }
+            s.writeFile = { path, text in files[path] = text; return true }
+            return (s, sink)
+        }
+        let (first, _) = session()
+        #expect(first.run("""
+            deploy web image nginx:1.27 replicas 4 port 80
+            expose web nodeport 31000
+            configmap settings mode=fast
+            let tag = 1.28
+            set clock manual
+            set image web nginx:$tag
+            wait 1s
+            fail node n2
+            wait 20s
+            save lesson.k8state
+            """))
+        let saved = try #require(files["lesson.k8state"])
+        #expect(saved.contains(#""format":"k8sim-session\/1""#))
+        let (second, _) = session()
+        #expect(second.run("load lesson.k8state"))
+        // The loaded session goes on exactly as the first does.
+        let next = "wait until ready\nget pods wide\ncurl n1:31000 times 3\nexpect deployment web image nginx:$tag\nget events"
+        let firstRest = first.sink as? CollectingSink
+        let before1 = firstRest?.output.count ?? 0
+        #expect(first.run(next))
+        let out1 = String((firstRest?.output ?? "").dropFirst(before1))
+        let secondSink = second.sink as? CollectingSink
+        let before2 = secondSink?.output.count ?? 0
+        #expect(second.run(next))
+        let out2 = String((secondSink?.output ?? "").dropFirst(before2))
+        #expect(out1 == out2)
+        #expect(second.cluster.now == first.cluster.now && second.clockMode == .manual)
+    }
+
+    @Test func otherFilesAndFormatsAreRefused() {
+        let sink = CollectingSink()
+        let s = Session(sink: sink)
+        let files = ["old.k8state": "{\"format\":\"k8sim-session/0\"}", "junk.k8state": "not json"]
+        s.readFile = { files[$0] }
+        #expect(!s.run("load old.k8state"))
+        #expect(sink.errors.contains("'old.k8state' is a session in format k8sim-session/0; this k8sim reads k8sim-session/1"))
+        #expect(!s.run("load junk.k8state"))
+        #expect(sink.errors.contains("'junk.k8state' is not a saved k8sim session"))
+        #expect(s.cluster.nodes.count == 3)
+    }
+}

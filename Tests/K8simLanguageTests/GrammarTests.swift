@@ -88,5 +88,6 @@ struct GrammarTests {
         "kubectl expose deploy counter --port=3000 --type=LoadBalancer", "kubectl create configmap c --from-literal=a=b",
         "kubectl drain n1 --ignore-daemonsets", "kubectl cordon n1", "kubectl get pods -l app=echo -n default",
         "microk8s enable metallb:10.64.140.43-10.64.140.49", "microk8s kubectl get nodes",
+        "save lesson.k8state", "load lesson.k8state",
     ]
 }
