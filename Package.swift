@@ -40,6 +40,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets; Scripts/fuzz builds them with the fuzzer and address sanitizer.
+        .executableTarget(name: "k8sim-fuzz", dependencies: ["K8simLanguage", "K8simInterpreter", "K8simManifests", "K8simCluster"],
+                          path: "Fuzz"),
         .testTarget(name: "K8simLanguageTests", dependencies: ["K8simLanguage"], exclude: ["Golden"]),
         .testTarget(name: "K8simClusterTests", dependencies: ["K8simCluster"]),
         .testTarget(name: "K8simManifestsTests", dependencies: ["K8simManifests", "K8simCluster"]),

@@ -18,6 +18,9 @@ public struct SessionOptions: Sendable {
     public var keepGoing = false
     /// A tutorial run: a pause before each step after the first, for the reader to look.
     public var tutorial = false
+    /// At most this many statements run (loops included); nil for no bound. Fuzzing sets one,
+    /// so that `repeat 100000 { ... }` is an error rather than a long wait.
+    public var statementBudget: Int?
     public init() {}
 }
 
@@ -66,6 +69,7 @@ public final class Session {
     var sourceStack: [String] = []
     var currentSource: SourceFile?
     var stepsSeen = 0
+    var statementsRun = 0
 
     public init(options: SessionOptions = SessionOptions(), sink: OutputSink) {
         self.options = options
@@ -133,6 +137,12 @@ public final class Session {
     /// fail after a change (a failed `expect`, a `wait` that hits its bound) keep a copy to go
     /// back to: holding one would make the next change copy the whole cluster.
     func execute(_ statement: Statement) throws(RuntimeError) {
+        if let budget = options.statementBudget {
+            guard statementsRun < budget else {
+                throw RuntimeError("this session runs at most \(budget) statements", at: statement.range)
+            }
+            statementsRun += 1
+        }
         let eventsBefore = cluster.events.count
         let startTime = cluster.now
         if Self.needsSnapshot(statement.kind) {
