@@ -20,7 +20,7 @@ fi
 for t in "$root"/Scripts/tutorials/*.k8s; do
     name=$(basename "$t" .k8s)
     printf 'export to %s\n' "$work/$name.yaml" > "$work/export.k8s"
-    if ! out=$("$bin" run "$t" "$work/export.k8s" 2>&1); then bad "$name runs and exports" "$out"; continue; fi
+    if ! out=$("$bin" run --allow-write "$t" "$work/export.k8s" 2>&1); then bad "$name runs and exports" "$out"; continue; fi
     if ! command -v kubernetes-validate >/dev/null 2>&1; then
         bad "kubernetes-validate is not installed"; break
     fi
@@ -31,7 +31,7 @@ done
 
 compare() {  # description, k8sim statements (ending in an export to FILE), kubectl arguments
     local what=$1 statements=$2; shift 2
-    "$bin" -e "${statements//FILE/$work/k8sim.yaml}" > /dev/null 2>&1
+    "$bin" --allow-write -e "${statements//FILE/$work/k8sim.yaml}" > /dev/null 2>&1
     if ! kubectl "$@" --dry-run=client -o yaml > "$work/kubectl.yaml" 2>&1; then bad "$what: kubectl failed" "$(cat "$work/kubectl.yaml")"; return; fi
     if out=$(diff "$work/k8sim.yaml" "$work/kubectl.yaml"); then ok "$what exports what kubectl create makes"
     else bad "$what exports what kubectl create makes" "$out"; fi
