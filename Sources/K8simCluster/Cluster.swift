@@ -70,7 +70,7 @@ public struct TraceStep: Codable, Hashable, Sendable {
 public struct Cluster: Sendable, Codable {
     public internal(set) var clock = VirtualClock()
     public internal(set) var nodes: OrderedDictionary<String, Node> = [:]
-    public internal(set) var pods = SlotMap<Pod>()
+    public internal(set) var pods = PodStore()
     public internal(set) var replicaSets: OrderedDictionary<String, ReplicaSet> = [:]
     public internal(set) var deployments: OrderedDictionary<String, Deployment> = [:]
     public internal(set) var namespaces: OrderedDictionary<String, Namespace> = [:]

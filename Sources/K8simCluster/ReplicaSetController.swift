@@ -4,12 +4,7 @@ extension Cluster {
     mutating func syncReplicaSet(_ key: String) {
         guard var rs = replicaSets[key] else { return }
         let owned = podsByOwner[rs.meta.uid] ?? []
-        // One pass over the keys; whole pods are copied only when some must go.
-        var active = 0
-        for k in owned {
-            guard let p = pods[k] else { continue }
-            if !p.isTerminating && p.phase != .succeeded && p.phase != .failed { active += 1 }
-        }
+        let active = pods.counts(ofOwner: rs.meta.uid).active
         let diff = active - rs.replicas
         if diff < 0 {
             let room = Limits.pods - pods.count
@@ -28,12 +23,24 @@ extension Cluster {
             }
         }
         var status = ReplicaSetStatus()
-        for k in podsByOwner[rs.meta.uid] ?? [] {
-            guard let p = pods[k], !p.isTerminating else { continue }
-            status.replicas += 1
-            if p.isReady { status.readyReplicas += 1 }
-            if p.isAvailable(minReadySeconds: rs.minReadySeconds, now: now) { status.availableReplicas += 1 }
-            if rs.template.labels.allSatisfy({ p.meta.labels[$0.key] == $0.value }) { status.fullyLabeledReplicas += 1 }
+        let counts = pods.counts(ofOwner: rs.meta.uid)
+        status.replicas = counts.replicas
+        status.readyReplicas = counts.ready
+        status.availableReplicas = counts.ready
+        status.fullyLabeledReplicas = counts.fullyLabeled
+        // The running counts know neither the clock nor a template changed since the pods were
+        // made (a re-applied bare ReplicaSet); those two cases walk the pods.
+        if rs.minReadySeconds > 0 || rs.meta.owner == nil {
+            let now = self.now, minReady = rs.minReadySeconds, templateLabels = rs.template.labels
+            status.availableReplicas = 0
+            status.fullyLabeledReplicas = 0
+            for k in podsByOwner[rs.meta.uid] ?? [] {
+                pods.withValue(k) { p in
+                    guard !p.isTerminating else { return }
+                    if p.isAvailable(minReadySeconds: minReady, now: now) { status.availableReplicas += 1 }
+                    if templateLabels.allSatisfy({ p.meta.labels[$0.key] == $0.value }) { status.fullyLabeledReplicas += 1 }
+                }
+            }
         }
         status.observedGeneration = rs.meta.generation
         if status != rs.status {

@@ -29,6 +29,13 @@ public struct SlotMap<Value>: Sequence {
         }
     }
 
+    /// Reads a stored value in place: a large value is not copied, which matters in loops
+    /// over every pod of a ReplicaSet.
+    public func withValue<R>(_ key: String, _ body: (Value) -> R) -> R? {
+        guard let i = positions[key] else { return nil }
+        return body(values[i])
+    }
+
     /// Changes a stored value in place (no copy of the value).
     @discardableResult
     public mutating func modify<R>(_ key: String, _ body: (inout Value) -> R) -> R? {

@@ -143,6 +143,12 @@ struct PropertyTests {
             for p in c.pods(of: rs) where !rs.selector.allSatisfy({ p.meta.labels[$0.key] == $0.value }) {
                 throw Violation(description: "pod \(p.name) does not match the selector of \(rs.name)")
             }
+            // The running counts the pod store keeps agree with a walk over the pods.
+            var walked = OwnerPodCounts()
+            for p in c.pods(of: rs) { walked.add(OwnerPodCounts(p), 1) }
+            if c.pods.counts(ofOwner: rs.meta.uid) != walked {
+                throw Violation(description: "counts of \(rs.name) drifted: \(c.pods.counts(ofOwner: rs.meta.uid)) != \(walked)")
+            }
         }
         for node in c.nodes.values {
             let pods = c.pods(on: node.name)
