@@ -78,7 +78,7 @@ public struct Cluster: Sendable, Codable {
     public internal(set) var endpointsByService: OrderedDictionary<String, Endpoints> = [:]
     public internal(set) var configMaps: OrderedDictionary<String, ConfigMap> = [:]
     public internal(set) var addressPools: [AddressPool] = []
-    public internal(set) var events: [Event] = []
+    public internal(set) var events = ChunkedArray<Event>()
     /// Images the registry does not have: pulls of them fail.
     public internal(set) var missingImages: Set<String> = []
     public var timings: Timings

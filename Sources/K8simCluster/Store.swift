@@ -138,3 +138,55 @@ extension SlotSet: Codable {
         try c.encode(elements)
     }
 }
+
+/// An append-only array kept in chunks of 4,096. A copy of the cluster (the undo copy a `wait`
+/// keeps) shares the chunks, so the next append copies one chunk and the list of chunks instead
+/// of every element: with 600,000 events a plain array made each `wait` after a big rollout
+/// copy them all.
+public struct ChunkedArray<Element>: RandomAccessCollection {
+    // Inlinable so that the interpreter's loops over events are specialized, not generic.
+    @usableFromInline static var chunkShift: Int { 12 }
+    @usableFromInline static var chunkSize: Int { 1 << chunkShift }
+    @usableFromInline var chunks: [[Element]] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { count }
+
+    @inlinable public subscript(i: Int) -> Element { chunks[i >> Self.chunkShift][i & (Self.chunkSize - 1)] }
+
+    public mutating func append(_ element: Element) {
+        if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkSize {
+            chunks.append([])
+        }
+        chunks[chunks.count - 1].append(element)
+        count += 1
+    }
+}
+
+extension ChunkedArray: Sendable where Element: Sendable {}
+
+extension ChunkedArray: Equatable where Element: Equatable {
+    public static func == (a: ChunkedArray, b: ChunkedArray) -> Bool { a.elementsEqual(b) }
+}
+
+extension ChunkedArray: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: Element...) {
+        self.init()
+        for e in elements { append(e) }
+    }
+}
+
+extension ChunkedArray: Codable where Element: Codable {
+    public init(from decoder: Decoder) throws {
+        self.init()
+        for e in try decoder.singleValueContainer().decode([Element].self) { append(e) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(Array(self))
+    }
+}

@@ -171,3 +171,21 @@ struct SettleTests {
         #expect(c.clock.pendingCount > 0)
     }
 }
+
+@Suite("Stores")
+struct StoreTests {
+    @Test(arguments: [0, 1, 4095, 4096, 4097, 10_000])
+    func chunkedArrayKeepsOrderAcrossChunksAndCopiesApart(count: Int) throws {
+        var a = ChunkedArray<Int>()
+        for i in 0..<count { a.append(i) }
+        #expect(a.count == count)
+        #expect(Array(a) == Array(0..<count))
+        // A copy taken before more appends does not see them (the undo copy relies on it).
+        let copy = a
+        a.append(-1)
+        #expect(copy.count == count && a.count == count + 1)
+        #expect(a.last == -1 && copy.last == (count == 0 ? nil : count - 1))
+        let decoded = try JSONDecoder().decode(ChunkedArray<Int>.self, from: JSONEncoder().encode(a))
+        #expect(decoded == a)
+    }
+}
