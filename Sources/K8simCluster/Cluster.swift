@@ -317,7 +317,7 @@ public struct Cluster: Sendable, Codable {
     mutating func podChanged(_ pod: Pod) {
         // The endpoints of every service selecting the pod may change.
         for (key, s) in services where s.meta.namespace == pod.meta.namespace {
-            if let sel = s.spec.selector, sel.allSatisfy({ pod.meta.labels[$0.key] == $0.value }) { dirtyServices.append(key) }
+            if let sel = s.spec.selector, sel.selects(pod.meta.labels) { dirtyServices.append(key) }
         }
         guard let owner = pod.meta.owner else { return }
         let rsKey = "\(pod.meta.namespace)/\(owner.name)"

@@ -86,7 +86,7 @@ extension Cluster {
         for key in podsByNode[name] ?? [] {
             guard var pod = pods[key] else { continue }
             let running = !pod.containerStatuses.isEmpty
-                && pod.containerStatuses.allSatisfy { if case .running = $0.state { return true } else { return false } }
+                && pod.containerStatuses.allSatisfy(\.state.isRunning)
             if pod.isTerminating {
                 removePod(key)
             } else if running {

@@ -3,6 +3,14 @@ import OrderedCollections
 /// Milliseconds of virtual time since the cluster started.
 public typealias Millis = Int64
 
+extension OrderedDictionary<String, String> {
+    /// Equality-based selection, as label selectors and templates use it: every pair here is
+    /// among `labels`.
+    public func selects(_ labels: OrderedDictionary<String, String>) -> Bool {
+        allSatisfy { labels[$0.key] == $0.value }
+    }
+}
+
 /// A Kubernetes object's identity and bookkeeping.
 public struct ObjectMeta: Codable, Hashable, Sendable {
     public var name: String
@@ -212,6 +220,11 @@ public enum ContainerState: Codable, Hashable, Sendable {
     case waiting(reason: String, message: String)
     case running(startedAt: Millis)
     case terminated(reason: String, exitCode: Int, finishedAt: Millis)
+
+    public var isRunning: Bool {
+        if case .running = self { return true }
+        return false
+    }
 }
 
 public struct ContainerStatus: Codable, Hashable, Sendable {
@@ -262,7 +275,7 @@ public struct Pod: Codable, Hashable, Sendable {
             default: break
             }
         }
-        if status == "Completed", containerStatuses.contains(where: { if case .running = $0.state { return true } else { return false } }) {
+        if status == "Completed", containerStatuses.contains(where: \.state.isRunning) {
             status = "Running"
         }
         return status

@@ -3,7 +3,7 @@
 /// failure touches 30 pods of 150,000). Every write goes through this type, so the counts
 /// cannot drift from the pods.
 public struct PodStore: Sequence, Sendable, Equatable {
-    public private(set) var table = SlotMap<Pod>()
+    private var table = SlotMap<Pod>()
     private var countsByOwner: [Int: OwnerPodCounts] = [:]
 
     public init() {}
@@ -19,7 +19,7 @@ public struct PodStore: Sequence, Sendable, Equatable {
     public subscript(key: String) -> Pod? {
         get { table[key] }
         set {
-            tally(table.withValue(key, Self.share), -1)
+            tally(share(of: key), -1)
             table[key] = newValue
             if let newValue { tally(Self.share(newValue), 1) }
         }
@@ -29,10 +29,10 @@ public struct PodStore: Sequence, Sendable, Equatable {
 
     @discardableResult
     public mutating func modify<R>(_ key: String, _ body: (inout Pod) -> R) -> R? {
-        guard let old = table.withValue(key, Self.share) else { return nil }
-        tally(old, -1)
-        let result = table.modify(key, body)
-        tally(table.withValue(key, Self.share), 1)
+        let before = share(of: key)
+        guard let result = table.modify(key, body) else { return nil }
+        tally(before, -1)
+        tally(share(of: key), 1)
         return result
     }
 
@@ -45,14 +45,19 @@ public struct PodStore: Sequence, Sendable, Equatable {
 
     public func makeIterator() -> SlotMap<Pod>.Iterator { table.makeIterator() }
 
+    private typealias Share = (owner: Int, counts: OwnerPodCounts)
+
     /// A pod's part in its owner's counts; nil for a pod without an owner.
-    private static func share(_ pod: Pod) -> (owner: Int, counts: OwnerPodCounts)? {
+    private static func share(_ pod: Pod) -> Share? {
         guard let uid = pod.meta.owner?.uid else { return nil }
         return (uid, OwnerPodCounts(pod))
     }
 
-    private mutating func tally(_ share: (owner: Int, counts: OwnerPodCounts)??, _ sign: Int) {
-        guard let share = share.flatMap({ $0 }) else { return }
+    /// The share of the pod stored under `key`, read in place; nil when there is none.
+    private func share(of key: String) -> Share? { table.withValue(key, Self.share) ?? nil }
+
+    private mutating func tally(_ share: Share?, _ sign: Int) {
+        guard let share else { return }
         countsByOwner[share.owner, default: OwnerPodCounts()].add(share.counts, sign)
         if countsByOwner[share.owner] == OwnerPodCounts() { countsByOwner[share.owner] = nil }
     }
@@ -78,7 +83,7 @@ public struct OwnerPodCounts: Equatable, Sendable {
         replicas = 1
         if p.phase != .succeeded && p.phase != .failed { active = 1 }
         if p.isReady { ready = 1 }
-        if p.template.labels.allSatisfy({ p.meta.labels[$0.key] == $0.value }) { fullyLabeled = 1 }
+        if p.template.labels.selects(p.meta.labels) { fullyLabeled = 1 }
     }
 
     mutating func add(_ c: OwnerPodCounts, _ sign: Int) {

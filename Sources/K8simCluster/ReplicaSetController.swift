@@ -3,7 +3,6 @@
 extension Cluster {
     mutating func syncReplicaSet(_ key: String) {
         guard var rs = replicaSets[key] else { return }
-        let owned = podsByOwner[rs.meta.uid] ?? []
         let active = pods.counts(ofOwner: rs.meta.uid).active
         let diff = active - rs.replicas
         if diff < 0 {
@@ -14,7 +13,7 @@ extension Cluster {
             }
             for _ in 0..<min(-diff, max(0, room)) { createPod(for: rs) }
         } else if diff > 0 {
-            let candidates = owned.compactMap { pods[$0] }.filter { !$0.isTerminating && $0.phase != .succeeded && $0.phase != .failed }
+            let candidates = (podsByOwner[rs.meta.uid] ?? []).compactMap { pods[$0] }.filter { !$0.isTerminating && $0.phase != .succeeded && $0.phase != .failed }
             for pod in podsToDelete(candidates, count: diff) {
                 record("SuccessfulDelete", "replicaset/\(rs.name)", "Deleted pod: \(pod.name)", source: "replicaset-controller",
                        namespace: rs.meta.namespace)
@@ -38,7 +37,7 @@ extension Cluster {
                 pods.withValue(k) { p in
                     guard !p.isTerminating else { return }
                     if p.isAvailable(minReadySeconds: minReady, now: now) { status.availableReplicas += 1 }
-                    if templateLabels.allSatisfy({ p.meta.labels[$0.key] == $0.value }) { status.fullyLabeledReplicas += 1 }
+                    if templateLabels.selects(p.meta.labels) { status.fullyLabeledReplicas += 1 }
                 }
             }
         }

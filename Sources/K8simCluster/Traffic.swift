@@ -156,7 +156,7 @@ extension Cluster {
     /// The packet reaches the pod's node and its container.
     mutating func deliver(_ pod: Pod, port: Int, shown: String, path: [String]) -> Result<Response, RequestFailure> {
         guard let nodeName = pod.nodeName, nodes[nodeName]?.kubeletUp == true else { return .failure(timedOut(shown, path)) }
-        guard pod.phase == .running, pod.isReady || pod.containerStatuses.allSatisfy({ if case .running = $0.state { return true } else { return false } }),
+        guard pod.phase == .running, pod.isReady || pod.containerStatuses.allSatisfy(\.state.isRunning),
               port == listenPort(of: pod) else {
             return .failure(refused(shown, path + ["nothing listens on \(pod.name) port \(port)"]))
         }

@@ -31,7 +31,7 @@ extension Cluster {
             throw invalid("spec.replicas: Invalid value: \(spec.replicas): k8sim runs at most \(Limits.replicas) replicas of one workload")
         }
         if spec.selector.isEmpty { throw invalid("spec.selector: Invalid value: \"null\": empty selector is invalid for deployment") }
-        if !spec.selector.allSatisfy({ spec.template.labels[$0.key] == $0.value }) {
+        if !spec.selector.selects(spec.template.labels) {
             let labels = spec.template.labels.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ", ")
             throw invalid("spec.template.metadata.labels: Invalid value: map[string]string{\(labels)}: `selector` does not match template `labels`")
         }

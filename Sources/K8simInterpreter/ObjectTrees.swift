@@ -137,7 +137,7 @@ enum ObjectTrees {
                 state = Tree.object([("terminated", Tree.object([("reason", .string(r)), ("exitCode", .int(code)), ("finishedAt", .string(Cluster.rfc3339(t)))]))])
             }
             return Tree.object([("name", .string(c.name)), ("image", .string(c.image)), ("ready", .bool(c.ready)),
-                                ("restartCount", .int(c.restartCount)), ("started", .bool({ if case .running = c.state { return true } else { return false } }())),
+                                ("restartCount", .int(c.restartCount)), ("started", .bool(c.state.isRunning)),
                                 ("state", state)])
         }
         return Tree.object([

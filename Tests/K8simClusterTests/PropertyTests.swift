@@ -140,7 +140,7 @@ struct PropertyTests {
             }
         }
         for rs in c.replicaSets.values {
-            for p in c.pods(of: rs) where !rs.selector.allSatisfy({ p.meta.labels[$0.key] == $0.value }) {
+            for p in c.pods(of: rs) where !rs.selector.selects(p.meta.labels) {
                 throw Violation(description: "pod \(p.name) does not match the selector of \(rs.name)")
             }
             // The running counts the pod store keeps agree with a walk over the pods.
