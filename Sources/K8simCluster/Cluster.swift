@@ -93,8 +93,8 @@ public struct Cluster: Sendable, Codable {
     var podsByOwner: [Int: SlotSet] = [:]
     var podsByNode: [String: SlotSet] = [:]
     var replicaSetsByOwner: [Int: OrderedSet<String>] = [:]
-    /// `key=value` → pods with that label.
-    var podsByLabel: [String: SlotSet] = [:]
+    /// A label → pods with that label.
+    var podsByLabel: [LabelPair: SlotSet] = [:]
     /// Owner uid → node → how many of its pods are bound there (for spreading).
     var podsPerNodeByOwner: [Int: [String: Int]] = [:]
     // Work queues of the reconcile loop, in the order work arrived.
@@ -109,6 +109,7 @@ public struct Cluster: Sendable, Codable {
     var allocatedNodePorts: [Int: String] = [:]
     var allocatedLoadBalancerIPs: [String: String] = [:]
     var usedClusterIPs: Set<String> = ["10.152.183.1", "10.152.183.10"]
+    var lastOwnerKey = OwnerKeyMemo()
     /// What each Redis pod holds in memory, by pod uid: gone with the pod.
     var redisData: [Int: [String: Int]] = [:]
 
@@ -135,16 +136,28 @@ public struct Cluster: Sendable, Codable {
         return ObjectMeta(name: name, namespace: namespace, uid: nextUID, creationTime: now)
     }
 
-    // MARK: Events and trace
-
-    mutating func record(_ type: Event.Kind, _ reason: String, _ object: String, _ message: String,
-                         source: String, namespace: String = "default") {
-        events.append(Event(time: now, type: type, reason: reason, object: object, namespace: namespace,
-                            message: message, source: source))
+    /// Makes room for `n` more pods in the store and the indices a ReplicaSet's pods go in,
+    /// so that creating 150,000 of them does not grow each table many times.
+    mutating func reserveForPods(_ n: Int, owner: Int, labels: OrderedDictionary<String, String>) {
+        guard n > 64 else { return }
+        pods.reserveCapacity(pods.count + n)
+        podsByOwner[owner, default: []].reserveCapacity((podsByOwner[owner]?.count ?? 0) + n)
+        for (k, v) in labels {
+            podsByLabel[LabelPair(key: k, value: v), default: []].reserveCapacity((podsByLabel[LabelPair(key: k, value: v)]?.count ?? 0) + n)
+        }
+        unscheduled.reserveCapacity(unscheduled.count + n)
     }
 
-    mutating func record(_ reason: String, _ object: String, _ message: String, source: String, namespace: String = "default") {
-        record(.normal, reason, object, message, source: source, namespace: namespace)
+    // MARK: Events and trace
+
+    mutating func record(_ type: Event.Kind, _ reason: String, _ kind: String, _ name: String, _ message: EventMessage,
+                         source: String, namespace: String = "default") {
+        events.append(Event(time: now, type: type, reason: reason, objectKind: kind, objectName: name, namespace: namespace,
+                            detail: message, source: source))
+    }
+
+    mutating func record(_ reason: String, _ kind: String, _ name: String, _ message: EventMessage, source: String, namespace: String = "default") {
+        record(.normal, reason, kind, name, message, source: source, namespace: namespace)
     }
 
     mutating func note(_ component: String, _ message: @autoclosure () -> String) {
@@ -172,7 +185,7 @@ public struct Cluster: Sendable, Codable {
     /// Pods whose labels hold every pair of `selector`, through the label index.
     public func pods(matching selector: [(String, String)], namespace: String = "default") -> [Pod] {
         guard !selector.isEmpty else { return pods.values.filter { $0.meta.namespace == namespace } }
-        let sets = selector.map { podsByLabel["\($0.0)=\($0.1)"] ?? [] }
+        let sets = selector.map { podsByLabel[LabelPair(key: $0.0, value: $0.1)] ?? [] }
         guard let smallest = sets.min(by: { $0.count < $1.count }) else { return [] }
         return smallest.compactMap { pods[$0] }.filter { p in
             p.meta.namespace == namespace && selector.allSatisfy { p.meta.labels[$0.0] == $0.1 }
@@ -290,19 +303,19 @@ public struct Cluster: Sendable, Codable {
         let key = pod.meta.key
         pods[key] = pod
         if let owner = pod.meta.owner { podsByOwner[owner.uid, default: []].append(key) }
-        for (k, v) in pod.meta.labels { podsByLabel["\(k)=\(v)", default: []].append(key) }
+        for (k, v) in pod.meta.labels { podsByLabel[LabelPair(key: k, value: v), default: []].append(key) }
     }
 
     mutating func removePod(_ key: String) {
         guard let pod = pods.removeValue(forKey: key) else { return }
         redisData[pod.meta.uid] = nil
         if let owner = pod.meta.owner { podsByOwner[owner.uid]?.remove(key) }
-        for (k, v) in pod.meta.labels { podsByLabel["\(k)=\(v)"]?.remove(key) }
+        for (k, v) in pod.meta.labels { podsByLabel[LabelPair(key: k, value: v)]?.remove(key) }
         if let node = pod.nodeName {
             podsByNode[node]?.remove(key)
             nodes[node]?.usage.add(pod.template, sign: -1)
             if let ip = pod.podIP, let last = ip.split(separator: ".").last, let host = Int(last), host < 256 {
-                nodes[node]?.usedHosts[host >> 6] &= ~(1 << UInt64(host & 63))
+                nodes[node]?.usedHosts[host] = false
             }
             if let owner = pod.meta.owner { podsPerNodeByOwner[owner.uid]?[node]? -= 1 }
         }
@@ -314,20 +327,42 @@ public struct Cluster: Sendable, Codable {
     }
 
     /// A pod's readiness or existence changed: its owner recounts.
-    mutating func podChanged(_ pod: Pod) {
+    mutating func podChanged(_ pod: Pod) { podChanged(pod.meta) }
+
+    mutating func podChanged(_ meta: ObjectMeta) {
         // The endpoints of every service selecting the pod may change.
-        for (key, s) in services where s.meta.namespace == pod.meta.namespace {
-            if let sel = s.spec.selector, sel.selects(pod.meta.labels) { dirtyServices.append(key) }
+        for (key, s) in services where s.meta.namespace == meta.namespace {
+            if let sel = s.spec.selector, sel.selects(meta.labels) { dirtyServices.append(key) }
         }
-        guard let owner = pod.meta.owner else { return }
-        let rsKey = "\(pod.meta.namespace)/\(owner.name)"
-        dirtyReplicaSets.append(rsKey)
+        guard let owner = meta.owner else { return }
+        dirtyReplicaSets.append(ownerKey(owner, namespace: meta.namespace))
+    }
+
+    /// The store key of a pod's owner. Pods change in runs of one owner, so the last key built
+    /// is kept: building and allocating it for each of 150,000 pods showed in the profiles.
+    mutating func ownerKey(_ owner: OwnerReference, namespace: String) -> String {
+        if lastOwnerKey.uid == owner.uid, !lastOwnerKey.key.isEmpty { return lastOwnerKey.key }
+        let key = ObjectMeta.key(namespace, owner.name)
+        lastOwnerKey = OwnerKeyMemo(uid: owner.uid, key: key)
+        return key
     }
 
     mutating func unpark() {
         for key in parked { unscheduled.append(key) }
         parked.removeAll()
     }
+}
+
+/// One label, as an index key (a struct, not a joined string, so nothing is built per pod).
+struct LabelPair: Codable, Hashable, Sendable {
+    var key: String
+    var value: String
+}
+
+/// The last owner key built (uids are never reused, so it cannot go stale).
+struct OwnerKeyMemo: Codable, Hashable, Sendable {
+    var uid = 0
+    var key = ""
 }
 
 /// A pending progress-deadline check: when it is due, and its timer.

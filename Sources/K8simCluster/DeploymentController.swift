@@ -108,7 +108,7 @@ extension Cluster {
         dirtyReplicaSets.append(meta.key)
         note("deployment-controller", "\(d.name): created ReplicaSet \(name) for revision \(newRevision)")
         if rs.replicas > 0 {
-            record("ScalingReplicaSet", "deployment/\(d.name)", "Scaled up replica set \(name) from 0 to \(rs.replicas)",
+            record("ScalingReplicaSet", "deployment", d.name, "Scaled up replica set \(name) from 0 to \(rs.replicas)",
                    source: "deployment-controller", namespace: d.meta.namespace)
         }
         d.meta.annotations[DeploymentUtil.revisionAnnotation] = "\(newRevision)"
@@ -139,7 +139,7 @@ extension Cluster {
         dirtyReplicaSets.append(rsKey)
         if sizeChanged {
             let direction = replicas > old ? "up" : "down"
-            record("ScalingReplicaSet", "deployment/\(d.name)", "Scaled \(direction) replica set \(rs.name) from \(old) to \(replicas)",
+            record("ScalingReplicaSet", "deployment", d.name, "Scaled \(direction) replica set \(rs.name) from \(old) to \(replicas)",
                    source: "deployment-controller", namespace: d.meta.namespace)
             note("deployment-controller", "\(d.name): scaled \(direction) \(rs.name) from \(old) to \(replicas)")
         }

@@ -3,9 +3,9 @@
 extension Cluster {
     /// `redis` means `redis:latest`; digests and tags stay as written.
     public static func normalizedImage(_ image: String) -> String {
-        let lastSlash = image.lastIndex(of: "/").map { image.index(after: $0) } ?? image.startIndex
-        let tail = image[lastSlash...]
-        return tail.contains(":") || tail.contains("@") ? image : image + ":latest"
+        // Bytes, not characters: every pod start asks.
+        let tail = image.utf8.reversed().prefix { $0 != UInt8(ascii: "/") }
+        return tail.contains(UInt8(ascii: ":")) || tail.contains(UInt8(ascii: "@")) ? image : image + ":latest"
     }
 
     /// Makes pulls of `image` fail (`registry remove`) or succeed again (`registry add`).
@@ -16,39 +16,44 @@ extension Cluster {
 
     /// A bound pod on a live node: pull the image (unless the node has it), then start.
     mutating func startPod(_ key: String) {
-        guard let pod = pods[key], let nodeName = pod.nodeName, let node = nodes[nodeName] else { return }
-        let uid = pod.meta.uid
-        let image = Self.normalizedImage(pod.template.containers.first?.image ?? "")
-        let ns = pod.meta.namespace
-        if node.images.contains(image) {
-            record("Pulled", "pod/\(pod.name)", "Container image \"\(pod.template.containers.first?.image ?? image)\" already present on machine",
-                   source: "kubelet", namespace: ns)
+        guard let pod = pods.withValue(key, { p in (uid: p.meta.uid, name: p.name, namespace: p.meta.namespace, template: p.template, node: p.nodeName) }),
+              let nodeName = pod.node, let n = nodes.index(forKey: nodeName) else { return }
+        startPod(key, uid: pod.uid, name: pod.name, namespace: pod.namespace, template: pod.template, nodeAt: n)
+    }
+
+    mutating func startPod(_ key: String, uid: Int, name: String, namespace ns: String, template: PodTemplate, nodeAt n: Int) {
+        let shown = template.containers.first?.image ?? ""
+        if nodes.values[n].images.contains(Self.normalizedImage(shown)) {
+            record("Pulled", "pod", name, .alreadyPresent(image: shown), source: "kubelet", namespace: ns)
             clock.schedule(.kubelet(pod: key, uid: uid, step: .started), after: timings.containerStart)
         } else {
-            record("Pulling", "pod/\(pod.name)", "Pulling image \"\(pod.template.containers.first?.image ?? image)\"", source: "kubelet", namespace: ns)
+            record("Pulling", "pod", name, .pulling(image: shown), source: "kubelet", namespace: ns)
             clock.schedule(.kubelet(pod: key, uid: uid, step: .pulled), after: timings.imagePull)
         }
     }
 
     mutating func kubeletStep(_ key: String, uid: Int, _ step: KubeletStep) {
-        guard var pod = pods[key], pod.meta.uid == uid, !pod.isTerminating, let nodeName = pod.nodeName,
-              let node = nodes[nodeName], node.kubeletUp else { return }
-        let ns = pod.meta.namespace
-        let shownImage = pod.template.containers.first?.image ?? ""
-        let image = Self.normalizedImage(shownImage)
+        // Read in place; the common steps then change the pod in place too.
+        guard let (name, ns, nodeName, template) = pods.withValue(key, { p in
+                  p.meta.uid == uid && !p.isTerminating ? (p.name, p.meta.namespace, p.nodeName, p.template) : nil
+              }) ?? nil,
+              let nodeName, let n = nodes.index(forKey: nodeName), nodes.values[n].kubeletUp else { return }
+        let shownImage = template.containers.first?.image ?? ""
         switch step {
         case .backOff:
-            guard pod.pullFailures > 0, case .waiting? = pod.containerStatuses.first?.state else { return }
+            guard var pod = pods[key], pod.pullFailures > 0, case .waiting? = pod.containerStatuses.first?.state else { return }
             setWaiting(&pod, reason: "ImagePullBackOff", message: "Back-off pulling image \"\(shownImage)\"")
             pods[key] = pod
-            record("BackOff", "pod/\(pod.name)", "Back-off pulling image \"\(shownImage)\"", source: "kubelet", namespace: ns)
-            record(.warning, "Failed", "pod/\(pod.name)", "Error: ImagePullBackOff", source: "kubelet", namespace: ns)
+            record("BackOff", "pod", name, "Back-off pulling image \"\(shownImage)\"", source: "kubelet", namespace: ns)
+            record(.warning, "Failed", "pod", name, "Error: ImagePullBackOff", source: "kubelet", namespace: ns)
         case .pulled, .retryPull:
+            let image = Self.normalizedImage(shownImage)
             if missingImages.contains(image) {
+                guard var pod = pods[key] else { return }
                 let message = "failed to pull and unpack image \"\(image)\": not found"
-                record(.warning, "Failed", "pod/\(pod.name)", "Failed to pull image \"\(shownImage)\": \(message)", source: "kubelet", namespace: ns)
-                record(.warning, "Failed", "pod/\(pod.name)", "Error: ErrImagePull", source: "kubelet", namespace: ns)
-                note("kubelet", "\(nodeName): pulling \(shownImage) for \(pod.name) failed; backing off")
+                record(.warning, "Failed", "pod", name, "Failed to pull image \"\(shownImage)\": \(message)", source: "kubelet", namespace: ns)
+                record(.warning, "Failed", "pod", name, "Error: ErrImagePull", source: "kubelet", namespace: ns)
+                note("kubelet", "\(nodeName): pulling \(shownImage) for \(name) failed; backing off")
                 // ErrImagePull on the first failure, ImagePullBackOff while waiting to retry.
                 let reason = pod.pullFailures == 0 ? "ErrImagePull" : "ImagePullBackOff"
                 setWaiting(&pod, reason: reason, message: reason == "ErrImagePull" ? message : "Back-off pulling image \"\(shownImage)\"")
@@ -59,34 +64,39 @@ extension Cluster {
                 clock.schedule(.kubelet(pod: key, uid: uid, step: .retryPull), after: delay, background: true)
                 return
             }
-            nodes[nodeName]?.images.insert(image)
-            record("Pulled", "pod/\(pod.name)", "Successfully pulled image \"\(shownImage)\" in \(Self.format(timings.imagePull)) (\(Self.format(timings.imagePull)) including waiting)",
-                   source: "kubelet", namespace: ns)
+            nodes.values[n].images.insert(image)
+            record("Pulled", "pod", name, .pulled(image: shownImage, took: timings.imagePull), source: "kubelet", namespace: ns)
             clock.schedule(.kubelet(pod: key, uid: uid, step: .started), after: timings.containerStart)
         case .started, .restart:
             do {
-                _ = try environment(of: pod)
+                _ = try environment(of: template, namespace: ns)
             } catch {
                 // Started again when the ConfigMap appears.
+                guard var pod = pods[key] else { return }
                 setWaiting(&pod, reason: "CreateContainerConfigError", message: error.message)
                 pods[key] = pod
-                record(.warning, "Failed", "pod/\(pod.name)", "Error: \(error.message)", source: "kubelet", namespace: ns)
+                record(.warning, "Failed", "pod", name, "Error: \(error.message)", source: "kubelet", namespace: ns)
                 return
             }
-            for i in pod.containerStatuses.indices {
-                if step == .restart { pod.containerStatuses[i].restartCount += 1 }
-                pod.containerStatuses[i].state = .running(startedAt: now)
-                pod.containerStatuses[i].ready = true
-                record("Created", "pod/\(pod.name)", "Created container: \(pod.containerStatuses[i].name)", source: "kubelet", namespace: ns)
-                record("Started", "pod/\(pod.name)", "Started container \(pod.containerStatuses[i].name)", source: "kubelet", namespace: ns)
+            let now = self.now
+            guard let (statuses, meta) = pods.modify(key, { pod in
+                for i in pod.containerStatuses.indices {
+                    if step == .restart { pod.containerStatuses[i].restartCount += 1 }
+                    pod.containerStatuses[i].state = .running(startedAt: now)
+                    pod.containerStatuses[i].ready = true
+                }
+                pod.phase = .running
+                pod.reason = nil
+                pod.readySince = now
+                return (pod.containerStatuses, pod.meta)
+            }) else { return }
+            for c in statuses {
+                record("Created", "pod", name, .created(container: c.name), source: "kubelet", namespace: ns)
+                record("Started", "pod", name, .started(container: c.name), source: "kubelet", namespace: ns)
             }
-            pod.phase = .running
-            pod.reason = nil
-            pod.readySince = now
-            pods[key] = pod
-            note("kubelet", "\(nodeName): started \(pod.name); it is Running and Ready")
-            podChanged(pod)
-            if let owner = pod.meta.owner, let rs = replicaSets["\(ns)/\(owner.name)"], rs.minReadySeconds > 0 {
+            note("kubelet", "\(nodeName): started \(name); it is Running and Ready")
+            podChanged(meta)
+            if let owner = meta.owner, let rs = replicaSets[ownerKey(owner, namespace: ns)], rs.minReadySeconds > 0 {
                 clock.schedule(.availability(replicaSet: rs.meta.key), after: Millis(rs.minReadySeconds) * 1000)
             }
         }
@@ -123,7 +133,7 @@ extension Cluster {
         pod.readySince = nil
         pods[key] = pod
         let c = pod.containerStatuses.first?.name ?? ""
-        record(.warning, "BackOff", "pod/\(name)", "Back-off restarting failed container \(c) in pod \(name)_\(namespace)(\(pod.meta.uid))",
+        record(.warning, "BackOff", "pod", name, "Back-off restarting failed container \(c) in pod \(name)_\(namespace)(\(pod.meta.uid))",
                source: "kubelet", namespace: namespace)
         note("kubelet", "\(nodeName): container of \(name) exited; restarting after back-off")
         podChanged(pod)

@@ -16,7 +16,7 @@ extension Cluster {
                               lastTransitionTime: now, lastUpdateTime: now)
         nodes[name] = Node(meta: meta, cpuMillis: cpuMillis, memoryBytes: memoryBytes, ready: ready,
                            internalIP: Self.nodeAddress(nodeCount), podCIDRPrefix: Self.podCIDR(nodeCount), lastHeartbeat: now)
-        record("RegisteredNode", "node/\(name)", "Node \(name) event: Registered Node \(name) in Controller",
+        record("RegisteredNode", "node", name, "Node \(name) event: Registered Node \(name) in Controller",
                source: "node-controller", namespace: "")
         note("node-controller", "node \(name) registered")
         unpark()
@@ -42,7 +42,7 @@ extension Cluster {
         // The pods bound there are gone with it; their owners replace them elsewhere.
         for key in podsByNode[name] ?? [] { removePod(key) }
         podsByNode[name] = nil
-        record("RemovingNode", "node/\(name)", "Node \(name) event: Removing Node \(name) from Controller",
+        record("RemovingNode", "node", name, "Node \(name) event: Removing Node \(name) from Controller",
                source: "node-controller", namespace: "")
     }
 
@@ -76,7 +76,7 @@ extension Cluster {
         if wasNotReady {
             node.ready = Condition(type: "Ready", status: .isTrue, reason: "KubeletReady", message: "kubelet is posting ready status",
                                    lastTransitionTime: now, lastUpdateTime: now)
-            record("NodeReady", "node/\(name)", "Node \(name) status is now: NodeReady", source: "kubelet", namespace: "")
+            record("NodeReady", "node", name, "Node \(name) status is now: NodeReady", source: "kubelet", namespace: "")
         }
         nodes[name] = node
         note("kubelet", "node \(name) is posting status again")
@@ -111,7 +111,7 @@ extension Cluster {
         node.taints.append(Taint(key: Taint.unreachable, effect: .noSchedule, addedAt: now))
         node.taints.append(Taint(key: Taint.unreachable, effect: .noExecute, addedAt: now))
         nodes[name] = node
-        record("NodeNotReady", "node/\(name)", "Node \(name) status is now: NodeNotReady", source: "node-controller", namespace: "")
+        record("NodeNotReady", "node", name, "Node \(name) status is now: NodeNotReady", source: "node-controller", namespace: "")
         let grace = Self.format(timings.nodeMonitorGrace)
         note("node-controller", "node \(name) is NotReady (no heartbeat for \(grace)); tainted \(Taint.unreachable)")
         // The node controller marks its pods not ready, so endpoints stop sending to them.
@@ -120,7 +120,7 @@ extension Cluster {
             pod.readySince = nil
             for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = false }
             pods[key] = pod
-            record(.warning, "NodeNotReady", "pod/\(pod.name)", "Node is not ready", source: "node-controller",
+            record(.warning, "NodeNotReady", "pod", pod.name, "Node is not ready", source: "node-controller",
                    namespace: pod.meta.namespace)
             podChanged(pod)
         }
@@ -135,7 +135,7 @@ extension Cluster {
         nodes[name]?.evictionTimer = nil
         for key in podsByNode[name] ?? [] {
             guard let pod = pods[key], !pod.isTerminating else { continue }
-            record("TaintManagerEviction", "pod/\(pod.name)", "Marking for deletion Pod \(pod.meta.namespace)/\(pod.name)",
+            record("TaintManagerEviction", "pod", pod.name, "Marking for deletion Pod \(pod.meta.namespace)/\(pod.name)",
                    source: "taint-eviction-controller", namespace: pod.meta.namespace)
             note("taint-eviction-controller", "evicting \(pod.name) from \(name)")
             deletePodGracefully(key)
@@ -145,13 +145,13 @@ extension Cluster {
     public mutating func cordon(_ name: String) throws(ClusterError) {
         guard nodes[name] != nil else { throw .notFound("nodes", name) }
         nodes[name]?.unschedulable = true
-        record("NodeNotSchedulable", "node/\(name)", "Node \(name) status is now: NodeNotSchedulable", source: "kubelet", namespace: "")
+        record("NodeNotSchedulable", "node", name, "Node \(name) status is now: NodeNotSchedulable", source: "kubelet", namespace: "")
     }
 
     public mutating func uncordon(_ name: String) throws(ClusterError) {
         guard nodes[name] != nil else { throw .notFound("nodes", name) }
         nodes[name]?.unschedulable = false
-        record("NodeSchedulable", "node/\(name)", "Node \(name) status is now: NodeSchedulable", source: "kubelet", namespace: "")
+        record("NodeSchedulable", "node", name, "Node \(name) status is now: NodeSchedulable", source: "kubelet", namespace: "")
         unpark()
     }
 

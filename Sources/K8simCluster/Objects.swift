@@ -13,8 +13,8 @@ extension OrderedDictionary<String, String> {
 
 /// A Kubernetes object's identity and bookkeeping.
 public struct ObjectMeta: Codable, Hashable, Sendable {
-    public var name: String
-    public var namespace: String
+    public var name: String { didSet { key = Self.key(namespace, name) } }
+    public var namespace: String { didSet { key = Self.key(namespace, name) } }
     public var uid: Int
     public var labels: OrderedDictionary<String, String> = [:]
     public var annotations: OrderedDictionary<String, String> = [:]
@@ -28,10 +28,29 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
         self.namespace = namespace
         self.uid = uid
         self.creationTime = creationTime
+        key = Self.key(namespace, name)
     }
 
-    /// `namespace/name`, the key objects are stored under.
-    public var key: String { "\(namespace)/\(name)" }
+    /// `namespace/name`, the key objects are stored under: kept, not built on each use, as the
+    /// controllers look objects up by it at every step.
+    public private(set) var key: String
+
+    static func key(_ namespace: String, _ name: String) -> String { "\(namespace)/\(name)" }
+
+    enum CodingKeys: String, CodingKey {
+        case name, namespace, uid, labels, annotations, creationTime, deletionTime, generation, owner
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), namespace: try c.decode(String.self, forKey: .namespace),
+                  uid: try c.decode(Int.self, forKey: .uid), creationTime: try c.decode(Millis.self, forKey: .creationTime))
+        labels = try c.decode(OrderedDictionary<String, String>.self, forKey: .labels)
+        annotations = try c.decode(OrderedDictionary<String, String>.self, forKey: .annotations)
+        deletionTime = try c.decodeIfPresent(Millis.self, forKey: .deletionTime)
+        generation = try c.decode(Int.self, forKey: .generation)
+        owner = try c.decodeIfPresent(OwnerReference.self, forKey: .owner)
+    }
 }
 
 public struct OwnerReference: Codable, Hashable, Sendable {
@@ -168,7 +187,7 @@ public struct Node: Codable, Hashable, Sendable {
     public var internalIP: String
     public var podCIDRPrefix: String
     /// Which host numbers of the /24 its pods hold (a bit each; .2 to .254 are used).
-    var usedHosts = [UInt64](repeating: 0, count: 4)
+    var usedHosts = HostBitmap()
     /// Whether the kubelet is alive (heartbeating). A failed node is not.
     public var kubeletUp = true
     public var lastHeartbeat: Millis
@@ -182,6 +201,72 @@ public struct Node: Codable, Hashable, Sendable {
 
     public var name: String { meta.name }
     public var isReady: Bool { ready.status == .isTrue }
+
+    /// A pod address in the node's /24 (`.255` when the /24 is full).
+    func podIP(_ host: Int?) -> String { "\(podCIDRPrefix).\(host ?? 255)" }
+}
+
+/// 256 bits, one per host number of a /24, held inline (no allocation per node or per change).
+struct HostBitmap: Codable, Hashable, Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init() {}
+
+    subscript(host: Int) -> Bool {
+        get { word(host >> 6) & (1 << UInt64(host & 63)) != 0 }
+        set {
+            let bit: UInt64 = 1 << UInt64(host & 63)
+            let w = newValue ? word(host >> 6) | bit : word(host >> 6) & ~bit
+            switch host >> 6 {
+            case 0: words.0 = w
+            case 1: words.1 = w
+            case 2: words.2 = w
+            default: words.3 = w
+            }
+        }
+    }
+
+    private func word(_ i: Int) -> UInt64 {
+        switch i {
+        case 0: words.0
+        case 1: words.1
+        case 2: words.2
+        default: words.3
+        }
+    }
+
+    /// Marks and returns the lowest free host number in the range; nil when all are taken.
+    mutating func takeLowest(from low: Int, through high: Int) -> Int? {
+        for i in 0..<4 where word(i) != .max {
+            let free = ~word(i)
+            var host = i * 64 + free.trailingZeroBitCount
+            if host < low {
+                // Only the first word has numbers below `low`; look past them.
+                let masked = free & ~((1 << UInt64(low)) - 1)
+                guard masked != 0 else { continue }
+                host = i * 64 + masked.trailingZeroBitCount
+            }
+            guard host <= high else { return nil }
+            self[host] = true
+            return host
+        }
+        return nil
+    }
+
+    static func == (a: HostBitmap, b: HostBitmap) -> Bool { (0..<4).allSatisfy { a.word($0) == b.word($0) } }
+    func hash(into h: inout Hasher) { for i in 0..<4 { h.combine(word(i)) } }
+
+    // Saved as the four words, as before.
+    init(from decoder: Decoder) throws {
+        let w = try decoder.singleValueContainer().decode([UInt64].self)
+        guard w.count == 4 else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected 4 words")) }
+        words = (w[0], w[1], w[2], w[3])
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode((0..<4).map(word))
+    }
 }
 
 // MARK: - Pods
@@ -361,7 +446,10 @@ public struct Namespace: Codable, Hashable, Sendable {
 
 // MARK: - Events
 
-public struct Event: Codable, Hashable, Sendable {
+/// One event, as `kubectl get events` shows it. A rollout of 150,000 pods records a million
+/// of them, so an event holds the parts of its object and message (strings the pod, node and
+/// template already hold, shared rather than copied) and builds the text when it is read.
+public struct Event: Sendable {
     public enum Kind: String, Codable, Hashable, Sendable {
         case normal = "Normal"
         case warning = "Warning"
@@ -369,9 +457,108 @@ public struct Event: Codable, Hashable, Sendable {
     public var time: Millis
     public var type: Kind
     public var reason: String
-    /// `pod/echo-abc12`, `deployment/echo`, `node/n1`.
-    public var object: String
+    /// `pod`, `deployment`, `node`, ...
+    public var objectKind: String
+    public var objectName: String
     public var namespace: String
-    public var message: String
     public var source: String
+    var detail: EventMessage
+
+    /// `pod/echo-abc12`, `deployment/echo`, `node/n1`.
+    public var object: String { "\(objectKind)/\(objectName)" }
+    public var message: String { detail.text(name: objectName, namespace: namespace) }
+
+    public init(time: Millis, type: Kind, reason: String, object: String, namespace: String, message: String, source: String) {
+        let parts = object.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        self.init(time: time, type: type, reason: reason, objectKind: String(parts[0]),
+                  objectName: parts.count > 1 ? String(parts[1]) : "", namespace: namespace, detail: .text(message), source: source)
+    }
+
+    init(time: Millis, type: Kind, reason: String, objectKind: String, objectName: String, namespace: String,
+         detail: EventMessage, source: String) {
+        self.time = time
+        self.type = type
+        self.reason = reason
+        self.objectKind = objectKind
+        self.objectName = objectName
+        self.namespace = namespace
+        self.detail = detail
+        self.source = source
+    }
+
+    /// Whether the event is about this object (`pod/echo-abc12`), without building its name.
+    public func isAbout(_ object: String) -> Bool {
+        object.utf8.count == objectKind.utf8.count + 1 + objectName.utf8.count
+            && object.hasPrefix(objectKind) && object.hasSuffix(objectName) && object.utf8.dropFirst(objectKind.utf8.count).first == UInt8(ascii: "/")
+    }
+}
+
+/// An event's message: the few that every pod records, kept as their parts; any other as text.
+enum EventMessage: Hashable, Sendable, ExpressibleByStringInterpolation {
+    case text(String)
+    case scheduled(node: String)
+    case pulling(image: String)
+    case alreadyPresent(image: String)
+    case pulled(image: String, took: Millis)
+    case created(container: String)
+    case started(container: String)
+    case createdPod(String)
+    case deletedPod(String)
+
+    init(stringLiteral value: String) { self = .text(value) }
+    init(stringInterpolation: DefaultStringInterpolation) { self = .text(String(stringInterpolation: stringInterpolation)) }
+
+    func text(name: String, namespace: String) -> String {
+        switch self {
+        case .text(let s): s
+        case .scheduled(let node): "Successfully assigned \(namespace)/\(name) to \(node)"
+        case .pulling(let image): "Pulling image \"\(image)\""
+        case .alreadyPresent(let image): "Container image \"\(image)\" already present on machine"
+        case .pulled(let image, let took):
+            "Successfully pulled image \"\(image)\" in \(Cluster.format(took)) (\(Cluster.format(took)) including waiting)"
+        case .created(let container): "Created container: \(container)"
+        case .started(let container): "Started container \(container)"
+        case .createdPod(let pod): "Created pod: \(pod)"
+        case .deletedPod(let pod): "Deleted pod: \(pod)"
+        }
+    }
+}
+
+// Equal and hashed as they read: an event read back from a saved session holds its message as
+// text, and is the same event.
+extension Event: Hashable {
+    public static func == (a: Event, b: Event) -> Bool {
+        a.time == b.time && a.type == b.type && a.reason == b.reason && a.objectKind == b.objectKind && a.objectName == b.objectName
+            && a.namespace == b.namespace && a.source == b.source && a.message == b.message
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(time)
+        h.combine(reason)
+        h.combine(objectName)
+        h.combine(message)
+    }
+}
+
+extension Event: Codable {
+    enum CodingKeys: String, CodingKey { case time, type, reason, object, namespace, message, source }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(time: try c.decode(Millis.self, forKey: .time), type: try c.decode(Kind.self, forKey: .type),
+                  reason: try c.decode(String.self, forKey: .reason), object: try c.decode(String.self, forKey: .object),
+                  namespace: try c.decode(String.self, forKey: .namespace), message: try c.decode(String.self, forKey: .message),
+                  source: try c.decode(String.self, forKey: .source))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(time, forKey: .time)
+        try c.encode(type, forKey: .type)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(object, forKey: .object)
+        try c.encode(namespace, forKey: .namespace)
+        try c.encode(message, forKey: .message)
+        try c.encode(source, forKey: .source)
+    }
 }

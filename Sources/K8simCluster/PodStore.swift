@@ -13,26 +13,46 @@ public struct PodStore: Sequence, Sendable, Equatable {
     public var keys: [String] { table.keys }
     public var values: [Pod] { table.values }
 
+    public func contains(_ key: String) -> Bool { table.index(forKey: key) != nil }
+
+    public mutating func reserveCapacity(_ n: Int) { table.reserveCapacity(n) }
+
     /// The counts over the pods whose owner has this uid.
     public func counts(ofOwner uid: Int) -> OwnerPodCounts { countsByOwner[uid] ?? OwnerPodCounts() }
 
     public subscript(key: String) -> Pod? {
         get { table[key] }
         set {
-            tally(share(of: key), -1)
-            table[key] = newValue
-            if let newValue { tally(Self.share(newValue), 1) }
+            guard let newValue else {
+                removeValue(forKey: key)
+                return
+            }
+            if let i = table.index(forKey: key) {
+                modify(at: i) { $0 = newValue }
+            } else {
+                table[key] = newValue
+                tally(Self.share(newValue), 1)
+            }
         }
     }
 
     public func withValue<R>(_ key: String, _ body: (Pod) -> R) -> R? { table.withValue(key, body) }
 
+    /// Changes a pod in place (no copy of it, one look-up of its key), keeping the counts.
     @discardableResult
     public mutating func modify<R>(_ key: String, _ body: (inout Pod) -> R) -> R? {
-        let before = share(of: key)
-        guard let result = table.modify(key, body) else { return nil }
-        tally(before, -1)
-        tally(share(of: key), 1)
+        guard let i = table.index(forKey: key) else { return nil }
+        return modify(at: i, body)
+    }
+
+    private mutating func modify<R>(at i: Int, _ body: (inout Pod) -> R) -> R {
+        let before = Self.share(table.values[i])
+        let result = table.modify(at: i, body)
+        let after = Self.share(table.values[i])
+        if before?.owner != after?.owner || before?.counts != after?.counts {
+            tally(before, -1)
+            tally(after, 1)
+        }
         return result
     }
 
@@ -52,9 +72,6 @@ public struct PodStore: Sequence, Sendable, Equatable {
         guard let uid = pod.meta.owner?.uid else { return nil }
         return (uid, OwnerPodCounts(pod))
     }
-
-    /// The share of the pod stored under `key`, read in place; nil when there is none.
-    private func share(of key: String) -> Share? { table.withValue(key, Self.share) ?? nil }
 
     private mutating func tally(_ share: Share?, _ sign: Int) {
         guard let share else { return }

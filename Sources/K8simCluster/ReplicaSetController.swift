@@ -8,14 +8,16 @@ extension Cluster {
         if diff < 0 {
             let room = Limits.pods - pods.count
             if room < -diff {
-                record(.warning, "FailedCreate", "replicaset/\(rs.name)", "Error creating: k8sim holds at most \(Limits.pods) pods in a cluster",
+                record(.warning, "FailedCreate", "replicaset", rs.name, "Error creating: k8sim holds at most \(Limits.pods) pods in a cluster",
                        source: "replicaset-controller", namespace: rs.meta.namespace)
             }
-            for _ in 0..<min(-diff, max(0, room)) { createPod(for: rs) }
+            let n = min(-diff, max(0, room))
+            reserveForPods(n, owner: rs.meta.uid, labels: rs.template.labels)
+            for _ in 0..<n { createPod(for: rs) }
         } else if diff > 0 {
             let candidates = (podsByOwner[rs.meta.uid] ?? []).compactMap { pods[$0] }.filter { !$0.isTerminating && $0.phase != .succeeded && $0.phase != .failed }
             for pod in podsToDelete(candidates, count: diff) {
-                record("SuccessfulDelete", "replicaset/\(rs.name)", "Deleted pod: \(pod.name)", source: "replicaset-controller",
+                record("SuccessfulDelete", "replicaset", rs.name, .deletedPod(pod.name), source: "replicaset-controller",
                        namespace: rs.meta.namespace)
                 note("replicaset-controller", "\(rs.name) deleted pod \(pod.name)")
                 deletePodGracefully(pod.meta.key)
@@ -55,7 +57,7 @@ extension Cluster {
         repeat {
             let suffix = (0..<5).map { _ in DeploymentUtil.alphanums[Int(rng.next() % UInt64(DeploymentUtil.alphanums.count))] }
             name = "\(rs.name.prefix(57))-\(String(decoding: suffix, as: UTF8.self))"
-        } while pods["\(rs.meta.namespace)/\(name)"] != nil
+        } while pods.contains(ObjectMeta.key(rs.meta.namespace, name))
         var meta = newMeta(name: name, namespace: rs.meta.namespace)
         meta.labels = rs.template.labels
         meta.annotations = rs.template.annotations
@@ -63,7 +65,7 @@ extension Cluster {
         let pod = Pod(meta: meta, template: rs.template)
         insertPod(pod)
         unscheduled.append(meta.key)
-        record("SuccessfulCreate", "replicaset/\(rs.name)", "Created pod: \(name)", source: "replicaset-controller",
+        record("SuccessfulCreate", "replicaset", rs.name, .createdPod(name), source: "replicaset-controller",
                namespace: rs.meta.namespace)
         note("replicaset-controller", "\(rs.name) created pod \(name)")
     }

@@ -7,17 +7,20 @@ extension Cluster {
     /// least allocated node (requests over capacity, counting a pod without requests as 100m
     /// CPU and 200Mi as upstream's scorer does), then the node that came first.
     mutating func schedule(_ keys: [String]) {
+        // What groups pods: read in place, as copying each pod would cost more than placing it.
+        func shape(_ key: String) -> (owner: Int?, cpu: Int64, memory: Int64)? {
+            pods.withValue(key) { p in
+                p.nodeName == nil && !p.isTerminating ? (p.meta.owner?.uid, p.template.cpuMillis, p.template.memoryBytes) : nil
+            } ?? nil
+        }
         var i = 0
         while i < keys.count {
-            guard let pod = pods[keys[i]], pod.nodeName == nil, !pod.isTerminating else {
+            guard let (owner, cpu, mem) = shape(keys[i]) else {
                 i += 1
                 continue
             }
-            let owner = pod.meta.owner?.uid
-            let cpu = pod.template.cpuMillis, mem = pod.template.memoryBytes
             var j = i + 1
-            while j < keys.count, let p = pods[keys[j]], p.meta.owner?.uid == owner,
-                  p.template.cpuMillis == cpu, p.template.memoryBytes == mem {
+            while j < keys.count, let s = shape(keys[j]), s.owner == owner, s.cpu == cpu, s.memory == mem {
                 j += 1
             }
             scheduleGroup(Array(keys[i..<j]), owner: owner, cpu: cpu, memory: mem)
@@ -58,11 +61,13 @@ extension Cluster {
         }
         for (index, key) in keys.enumerated() {
             var placed = false
+            // `order` is the node's position: binding changes no node's place, so the heap's
+            // entries read their nodes there instead of looking them up by name.
             while let best = heap.pop() {
-                guard let node = nodes[best.name], fits(node, cpu: cpu, memory: memory) else { continue }
-                bind(key, to: best.name)
-                if let after = nodes[best.name], fits(after, cpu: cpu, memory: memory) {
-                    heap.push(Candidate(ownerPods: best.ownerPods + 1, allocated: Self.allocated(after, cpu: cpu, memory: memory),
+                guard fits(nodes.values[best.order], cpu: cpu, memory: memory) else { continue }
+                bind(key, toNodeAt: best.order)
+                if fits(nodes.values[best.order], cpu: cpu, memory: memory) {
+                    heap.push(Candidate(ownerPods: best.ownerPods + 1, allocated: Self.allocated(nodes.values[best.order], cpu: cpu, memory: memory),
                                         order: best.order, name: best.name))
                 }
                 placed = true
@@ -100,7 +105,7 @@ extension Cluster {
         if pod.unschedulableMessage != message {
             pod.unschedulableMessage = message
             pods[key] = pod
-            record(.warning, "FailedScheduling", "pod/\(pod.name)", message, source: "default-scheduler", namespace: pod.meta.namespace)
+            record(.warning, "FailedScheduling", "pod", pod.name, .text(message), source: "default-scheduler", namespace: pod.meta.namespace)
             note("scheduler", "no node for \(pod.name): \(message)")
         }
         parked.append(key)
@@ -117,33 +122,35 @@ extension Cluster {
     }
 
     mutating func bind(_ key: String, to nodeName: String) {
-        guard var pod = pods[key], var node = nodes[nodeName] else { return }
-        pod.nodeName = nodeName
-        pod.unschedulableMessage = nil
-        pod.podIP = allocatePodIP(&node)
-        node.usage.add(pod.template)
-        if let owner = pod.meta.owner { podsPerNodeByOwner[owner.uid, default: [:]][nodeName, default: 0] += 1 }
-        pod.startTime = now
-        pod.containerStatuses = pod.template.containers.map {
-            ContainerStatus(name: $0.name, image: $0.image, state: .waiting(reason: "ContainerCreating", message: ""),
-                            ready: false, restartCount: 0)
-        }
-        nodes[nodeName] = node
-        pods[key] = pod
-        podsByNode[nodeName, default: []].append(key)
-        record("Scheduled", "pod/\(pod.name)", "Successfully assigned \(pod.meta.namespace)/\(pod.name) to \(nodeName)",
-               source: "default-scheduler", namespace: pod.meta.namespace)
-        note("scheduler", "assigned \(pod.name) to \(nodeName)")
-        if node.kubeletUp { startPod(key) }
+        guard let n = nodes.index(forKey: nodeName) else { return }
+        bind(key, toNodeAt: n)
     }
 
-    /// The lowest free address in the node's /24.
-    func allocatePodIP(_ node: inout Node) -> String {
-        for host in 2...254 where node.usedHosts[host >> 6] & (1 << UInt64(host & 63)) == 0 {
-            node.usedHosts[host >> 6] |= 1 << UInt64(host & 63)
-            return "\(node.podCIDRPrefix).\(host)"
-        }
-        return "\(node.podCIDRPrefix).255"
+    /// Binds in place: the pod and the node are changed where they are stored, not copied out
+    /// and written back (a pod copy is a dozen reference counts, and there are 150,000 of them).
+    mutating func bind(_ key: String, toNodeAt n: Int) {
+        let nodeName = nodes.values[n].name, now = self.now
+        // The address is taken from a copy of the node's bitmap (32 bytes), kept if the pod exists.
+        var hosts = nodes.values[n].usedHosts
+        let ip = nodes.values[n].podIP(hosts.takeLowest(from: 2, through: 254))
+        guard let pod = pods.modify(key, { pod in
+            pod.nodeName = nodeName
+            pod.podIP = ip
+            pod.unschedulableMessage = nil
+            pod.startTime = now
+            pod.containerStatuses = pod.template.containers.map {
+                ContainerStatus(name: $0.name, image: $0.image, state: .waiting(reason: "ContainerCreating", message: ""),
+                                ready: false, restartCount: 0)
+            }
+            return (name: pod.name, namespace: pod.meta.namespace, uid: pod.meta.uid, owner: pod.meta.owner?.uid, template: pod.template)
+        }) else { return }
+        nodes.values[n].usedHosts = hosts
+        nodes.values[n].usage.add(pod.template)
+        if let owner = pod.owner { podsPerNodeByOwner[owner, default: [:]][nodeName, default: 0] += 1 }
+        podsByNode[nodeName, default: []].append(key)
+        record("Scheduled", "pod", pod.name, .scheduled(node: nodeName), source: "default-scheduler", namespace: pod.namespace)
+        note("scheduler", "assigned \(pod.name) to \(nodeName)")
+        if nodes.values[n].kubeletUp { startPod(key, uid: pod.uid, name: pod.name, namespace: pod.namespace, template: pod.template, nodeAt: n) }
     }
 }
 

@@ -321,17 +321,21 @@ extension Cluster {
     /// A pod's environment: its values, ConfigMap keys, and whole ConfigMaps, as the kubelet
     /// sets them when the container starts. Throws the kubelet's message for a missing one.
     public func environment(of pod: Pod) throws(ClusterError) -> OrderedDictionary<String, String> {
+        try environment(of: pod.template, namespace: pod.meta.namespace)
+    }
+
+    func environment(of template: PodTemplate, namespace: String) throws(ClusterError) -> OrderedDictionary<String, String> {
         var env: OrderedDictionary<String, String> = [:]
-        for c in pod.template.containers {
+        for c in template.containers {
             for from in c.envFrom {
-                guard let cm = configMaps["\(pod.meta.namespace)/\(from)"] else { throw ClusterError("configmap \"\(from)\" not found") }
+                guard let cm = configMaps["\(namespace)/\(from)"] else { throw ClusterError("configmap \"\(from)\" not found") }
                 for (k, v) in cm.data { env[k] = v }
             }
             for e in c.env {
                 if let ref = e.configMapKey {
-                    guard let cm = configMaps["\(pod.meta.namespace)/\(ref.name)"] else { throw ClusterError("configmap \"\(ref.name)\" not found") }
+                    guard let cm = configMaps["\(namespace)/\(ref.name)"] else { throw ClusterError("configmap \"\(ref.name)\" not found") }
                     guard let v = cm.data[ref.key] else {
-                        throw ClusterError("couldn't find key \(ref.key) in ConfigMap \(pod.meta.namespace)/\(ref.name)")
+                        throw ClusterError("couldn't find key \(ref.key) in ConfigMap \(namespace)/\(ref.name)")
                     }
                     env[e.name] = v
                 } else {
@@ -405,7 +409,7 @@ extension Cluster {
                     s.loadBalancerIP = text
                     allocatedLoadBalancerIPs[text] = key
                     services[key] = s
-                    record("IPAllocated", "service/\(s.name)", "Assigned IP [\"\(text)\"]", source: "metallb-controller", namespace: s.meta.namespace)
+                    record("IPAllocated", "service", s.name, "Assigned IP [\"\(text)\"]", source: "metallb-controller", namespace: s.meta.namespace)
                     note("metallb-controller", "\(s.name) gets \(text)")
                     announce(key)
                     return
@@ -415,7 +419,7 @@ extension Cluster {
             }
         }
         if !events.contains(where: { $0.object == "service/\(s.name)" && $0.reason == "AllocationFailed" && $0.time == now }) {
-            record(.warning, "AllocationFailed", "service/\(s.name)", "Failed to allocate IP for \"\(key)\": no available IPs",
+            record(.warning, "AllocationFailed", "service", s.name, "Failed to allocate IP for \"\(key)\": no available IPs",
                    source: "metallb-controller", namespace: s.meta.namespace)
         }
     }
@@ -435,7 +439,7 @@ extension Cluster {
         s.announcingNode = chosen
         services[key] = s
         if let chosen {
-            record("nodeAssigned", "service/\(s.name)", "announcing from node \"\(chosen)\" with protocol \"layer2\"",
+            record("nodeAssigned", "service", s.name, "announcing from node \"\(chosen)\" with protocol \"layer2\"",
                    source: "metallb-speaker", namespace: s.meta.namespace)
             note("metallb-speaker", "\(chosen) announces \(ip) for \(s.name)")
         }

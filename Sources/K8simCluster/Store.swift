@@ -29,6 +29,19 @@ public struct SlotMap<Value>: Sequence {
         }
     }
 
+    public mutating func reserveCapacity(_ n: Int) {
+        positions.reserveCapacity(n)
+        keys.reserveCapacity(n)
+        values.reserveCapacity(n)
+    }
+
+    /// Where `key` is stored, for reading or changing it in place through `values`/`modify(at:)`
+    /// without hashing the key again.
+    public func index(forKey key: String) -> Int? { positions[key] }
+
+    /// Changes the value at a position `index(forKey:)` gave.
+    public mutating func modify<R>(at i: Int, _ body: (inout Value) -> R) -> R { body(&values[i]) }
+
     /// Reads a stored value in place: a large value is not copied, which matters in loops
     /// over every pod of a ReplicaSet.
     public func withValue<R>(_ key: String, _ body: (Value) -> R) -> R? {
@@ -77,6 +90,11 @@ public struct SlotSet: Sequence, Sendable, Equatable {
     public var count: Int { elements.count }
     public var isEmpty: Bool { elements.isEmpty }
     public func contains(_ key: String) -> Bool { positions[key] != nil }
+
+    public mutating func reserveCapacity(_ n: Int) {
+        positions.reserveCapacity(n)
+        elements.reserveCapacity(n)
+    }
 
     public mutating func append(_ key: String) {
         guard positions[key] == nil else { return }

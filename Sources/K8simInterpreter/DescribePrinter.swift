@@ -72,7 +72,7 @@ struct DescribePrinter {
     }
 
     func events(for object: String, namespace: String) -> String {
-        let list = cluster.events.filter { $0.object == object && ($0.namespace == namespace || $0.namespace.isEmpty) }
+        let list = cluster.events.filter { $0.isAbout(object) && ($0.namespace == namespace || $0.namespace.isEmpty) }
         if list.isEmpty { return "Events:\t<none>\n" }
         var s = "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n"
         for e in list {

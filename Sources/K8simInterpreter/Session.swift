@@ -240,22 +240,23 @@ public final class Session {
         let events = cluster.events[eventsBefore...]
         let elapsed = cluster.now - startTime
         var counts: [(String, Int)] = []
-        func count(_ label: String, _ predicate: (Event) -> Bool) {
-            let n = events.filter(predicate).count
-            if n > 0 { counts.append((label, n)) }
+        // One pass: a rollout of 150,000 pods leaves a million events to count.
+        let labels = ["SuccessfulCreate": "pods created", "Started": "pods started", "SuccessfulDelete": "pods deleted",
+                      "TaintManagerEviction": "pods evicted", "Failed": "image pulls failed", "FailedScheduling": "pods unschedulable"]
+        var tally: [String: Int] = [:]
+        for e in events where labels[e.reason] != nil {
+            if e.reason == "Failed" && e.message != "Error: ErrImagePull" { continue }
+            tally[e.reason, default: 0] += 1
         }
-        count("pods created") { $0.reason == "SuccessfulCreate" }
-        count("pods started") { $0.reason == "Started" }
-        count("pods deleted") { $0.reason == "SuccessfulDelete" }
-        count("pods evicted") { $0.reason == "TaintManagerEviction" }
-        count("image pulls failed") { $0.reason == "Failed" && $0.message == "Error: ErrImagePull" }
-        count("pods unschedulable") { $0.reason == "FailedScheduling" }
+        for reason in ["SuccessfulCreate", "Started", "SuccessfulDelete", "TaintManagerEviction", "Failed", "FailedScheduling"] {
+            if let n = tally[reason], let label = labels[reason] { counts.append((label, n)) }
+        }
         var parts = counts.map { "\($0.1) \($0.1 == 1 ? String($0.0.replacingFirst("pods", with: "pod").replacingFirst("pulls", with: "pull")) : $0.0)" }
-        for e in events where e.reason == "NodeNotReady" && e.object.hasPrefix("node/") { parts.append("\(e.object.dropFirst(5)) NotReady") }
-        for e in events where e.reason == "NodeReady" { parts.append("\(e.object.dropFirst(5)) Ready") }
-        for e in events where e.reason == "IPAllocated" { parts.append("\(e.object.dropFirst(8)) got \(e.message.dropFirst(14).dropLast(2))") }
+        for e in events where e.reason == "NodeNotReady" && e.objectKind == "node" { parts.append("\(e.objectName) NotReady") }
+        for e in events where e.reason == "NodeReady" { parts.append("\(e.objectName) Ready") }
+        for e in events where e.reason == "IPAllocated" { parts.append("\(e.objectName) got \(e.message.dropFirst(14).dropLast(2))") }
         for d in cluster.deployments.values where d.status.condition("Progressing")?.reason == "ProgressDeadlineExceeded"
-            && events.contains(where: { $0.object == "deployment/\(d.name)" }) {
+            && events.contains(where: { $0.objectKind == "deployment" && $0.objectName == d.name }) {
             parts.append("deployment \(d.name) exceeded its progress deadline")
         }
         guard elapsed > 0 || !parts.isEmpty else { return }
