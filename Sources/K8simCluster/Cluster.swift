@@ -313,14 +313,18 @@ public struct Cluster: Sendable, Codable {
         for (k, v) in pod.meta.labels { podsByLabel[LabelPair(key: k, value: v)]?.remove(key) }
         if let node = pod.nodeName {
             podsByNode[node]?.remove(key)
-            nodes[node]?.usage.add(pod.template, sign: -1)
-            if let ip = pod.podIP, let last = ip.split(separator: ".").last, let host = Int(last), host < 256 {
-                nodes[node]?.usedHosts[host] = false
+            if let n = nodes.index(forKey: node) {
+                nodes.values[n].usage.add(pod.template, sign: -1)
+                if let ip = pod.podIP, let host = Self.hostNumber(ip) {
+                    nodes.values[n].usedHosts[host] = false
+                }
             }
             if let owner = pod.meta.owner { podsPerNodeByOwner[owner.uid]?[node]? -= 1 }
+        } else {
+            // Only a pod without a node waits in these queues.
+            unscheduled.remove(key)
+            parked.remove(key)
         }
-        unscheduled.remove(key)
-        parked.remove(key)
         podChanged(pod)
         // Room was made: pods waiting for a node may fit now.
         unpark()
@@ -345,6 +349,18 @@ public struct Cluster: Sendable, Codable {
         let key = ObjectMeta.key(namespace, owner.name)
         lastOwnerKey = OwnerKeyMemo(uid: owner.uid, key: key)
         return key
+    }
+
+    /// The last number of a dotted address (`10.1.3.7` → 7), if it is one of 0...255.
+    static func hostNumber(_ ip: String) -> Int? {
+        var value = 0, scale = 1
+        for b in ip.utf8.reversed() {
+            if b == UInt8(ascii: ".") { break }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b), scale <= 100 else { return nil }
+            value += Int(b - UInt8(ascii: "0")) * scale
+            scale *= 10
+        }
+        return scale > 1 && value < 256 ? value : nil
     }
 
     mutating func unpark() {

@@ -143,26 +143,29 @@ extension Cluster {
     /// Marks a pod for deletion. Its containers stop after the grace period, if its node is
     /// alive to stop them; otherwise it stays Terminating until the node comes back.
     mutating func deletePodGracefully(_ key: String) {
-        guard var pod = pods[key], !pod.isTerminating else { return }
-        pod.meta.deletionTime = now
-        pod.readySince = nil
-        for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = false }
-        pods[key] = pod
+        let now = self.now
+        guard let (meta, nodeName) = pods.modify(key, { pod -> (ObjectMeta, String?)? in
+            guard !pod.isTerminating else { return nil }
+            pod.meta.deletionTime = now
+            pod.readySince = nil
+            for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = false }
+            return (pod.meta, pod.nodeName)
+        }) ?? nil else { return }
         parked.remove(key)
         unscheduled.remove(key)
-        podChanged(pod)
-        guard let nodeName = pod.nodeName else {
+        podChanged(meta)
+        guard let nodeName else {
             removePod(key)
             return
         }
         if nodes[nodeName]?.kubeletUp == true {
-            clock.schedule(.podTerminated(pod: key, uid: pod.meta.uid), after: timings.termination)
+            clock.schedule(.podTerminated(pod: key, uid: meta.uid), after: timings.termination)
         }
     }
 
     mutating func finishTermination(_ key: String, uid: Int) {
-        guard let pod = pods[key], pod.meta.uid == uid else { return }
-        note("kubelet", "\(pod.nodeName ?? "?"): \(pod.name) stopped and is gone")
+        guard pods.withValue(key, { $0.meta.uid == uid }) == true else { return }
+        if tracing, let p = pods[key] { note("kubelet", "\(p.nodeName ?? "?"): \(p.name) stopped and is gone") }
         removePod(key)
     }
 

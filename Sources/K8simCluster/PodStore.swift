@@ -10,8 +10,8 @@ public struct PodStore: Sequence, Sendable, Equatable {
 
     public var count: Int { table.count }
     public var isEmpty: Bool { table.isEmpty }
-    public var keys: [String] { table.keys }
-    public var values: [Pod] { table.values }
+    public var keys: ChunkedArray<String> { table.keys }
+    public var values: ChunkedArray<Pod> { table.values }
 
     public func contains(_ key: String) -> Bool { table.index(forKey: key) != nil }
 
@@ -46,9 +46,9 @@ public struct PodStore: Sequence, Sendable, Equatable {
     }
 
     private mutating func modify<R>(at i: Int, _ body: (inout Pod) -> R) -> R {
-        let before = Self.share(table.values[i])
+        let before = table.values.withElement(at: i, Self.share)
         let result = table.modify(at: i, body)
-        let after = Self.share(table.values[i])
+        let after = table.values.withElement(at: i, Self.share)
         if before?.owner != after?.owner || before?.counts != after?.counts {
             tally(before, -1)
             tally(after, 1)

@@ -14,13 +14,18 @@ extension Cluster {
             } ?? nil
         }
         var i = 0
+        var next = keys.first.flatMap(shape)
         while i < keys.count {
-            guard let (owner, cpu, mem) = shape(keys[i]) else {
+            guard let (owner, cpu, mem) = next else {
                 i += 1
+                next = i < keys.count ? shape(keys[i]) : nil
                 continue
             }
             var j = i + 1
-            while j < keys.count, let s = shape(keys[j]), s.owner == owner, s.cpu == cpu, s.memory == mem {
+            next = nil
+            while j < keys.count {
+                next = shape(keys[j])
+                guard let s = next, s.owner == owner, s.cpu == cpu, s.memory == mem else { break }
                 j += 1
             }
             scheduleGroup(Array(keys[i..<j]), owner: owner, cpu: cpu, memory: mem)
@@ -155,20 +160,25 @@ extension Cluster {
 }
 
 /// A binary min-heap.
-struct MinHeap<Element: Comparable> {
+struct MinHeap<Element: Comparable>: Sendable where Element: Sendable {
     private var items: [Element] = []
 
     var isEmpty: Bool { items.isEmpty }
+    var first: Element? { items.first }
+
+    /// Removes one element equal to `e` (O(n): for rare cancellations).
+    mutating func remove(_ e: Element) {
+        guard let i = items.firstIndex(of: e) else { return }
+        let last = items.removeLast()
+        guard i < items.count else { return }
+        items[i] = last
+        siftDown(i)
+        siftUp(i)
+    }
 
     mutating func push(_ e: Element) {
         items.append(e)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard items[i] < items[parent] else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
+        siftUp(items.count - 1)
     }
 
     mutating func pop() -> Element? {
@@ -177,17 +187,31 @@ struct MinHeap<Element: Comparable> {
         let last = items.removeLast()
         if !items.isEmpty {
             items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < items.count && items[l] < items[m] { m = l }
-                if r < items.count && items[r] < items[m] { m = r }
-                if m == i { break }
-                items.swapAt(i, m)
-                i = m
-            }
+            siftDown(0)
         }
         return top
+    }
+
+    private mutating func siftUp(_ index: Int) {
+        var i = index
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[i] < items[parent] else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    private mutating func siftDown(_ index: Int) {
+        var i = index
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < items.count && items[l] < items[m] { m = l }
+            if r < items.count && items[r] < items[m] { m = r }
+            if m == i { break }
+            items.swapAt(i, m)
+            i = m
+        }
     }
 }

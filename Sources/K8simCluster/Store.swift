@@ -2,10 +2,13 @@
 /// only on the operations made (a removal moves the last element into the gap), so runs
 /// stay reproducible. Ordered collections from swift-collections remove in O(n), which
 /// makes a 150,000-pod rollout quadratic.
+///
+/// Values and keys live in chunks and the key index in shards, so that after a copy (the undo
+/// copy a `wait` keeps) a change copies one chunk and one shard, not 150,000 pods.
 public struct SlotMap<Value>: Sequence {
-    private var positions: [String: Int] = [:]
-    public private(set) var keys: [String] = []
-    public private(set) var values: [Value] = []
+    private var positions = ShardedIndex()
+    public private(set) var keys = ChunkedArray<String>()
+    public private(set) var values = ChunkedArray<Value>()
 
     public init() {}
 
@@ -29,31 +32,27 @@ public struct SlotMap<Value>: Sequence {
         }
     }
 
-    public mutating func reserveCapacity(_ n: Int) {
-        positions.reserveCapacity(n)
-        keys.reserveCapacity(n)
-        values.reserveCapacity(n)
-    }
+    public mutating func reserveCapacity(_ n: Int) { positions.reserveCapacity(n) }
 
     /// Where `key` is stored, for reading or changing it in place through `values`/`modify(at:)`
     /// without hashing the key again.
     public func index(forKey key: String) -> Int? { positions[key] }
 
     /// Changes the value at a position `index(forKey:)` gave.
-    public mutating func modify<R>(at i: Int, _ body: (inout Value) -> R) -> R { body(&values[i]) }
+    public mutating func modify<R>(at i: Int, _ body: (inout Value) -> R) -> R { values.modify(at: i, body) }
 
     /// Reads a stored value in place: a large value is not copied, which matters in loops
     /// over every pod of a ReplicaSet.
     public func withValue<R>(_ key: String, _ body: (Value) -> R) -> R? {
         guard let i = positions[key] else { return nil }
-        return body(values[i])
+        return values.withElement(at: i, body)
     }
 
     /// Changes a stored value in place (no copy of the value).
     @discardableResult
     public mutating func modify<R>(_ key: String, _ body: (inout Value) -> R) -> R? {
         guard let i = positions[key] else { return nil }
-        return body(&values[i])
+        return values.modify(at: i, body)
     }
 
     @discardableResult
@@ -71,7 +70,7 @@ public struct SlotMap<Value>: Sequence {
         return removed
     }
 
-    public func makeIterator() -> Zip2Sequence<[String], [Value]>.Iterator { zip(keys, values).makeIterator() }
+    public func makeIterator() -> Zip2Sequence<ChunkedArray<String>, ChunkedArray<Value>>.Iterator { zip(keys, values).makeIterator() }
 }
 
 extension SlotMap: Equatable where Value: Equatable {
@@ -82,8 +81,8 @@ extension SlotMap: Sendable where Value: Sendable {}
 
 /// A set of keys with O(1) insert and removal and a reproducible order (see `SlotMap`).
 public struct SlotSet: Sequence, Sendable, Equatable {
-    private var positions: [String: Int] = [:]
-    public private(set) var elements: [String] = []
+    private var positions = ShardedIndex()
+    public private(set) var elements = ChunkedArray<String>()
 
     public init() {}
 
@@ -91,10 +90,7 @@ public struct SlotSet: Sequence, Sendable, Equatable {
     public var isEmpty: Bool { elements.isEmpty }
     public func contains(_ key: String) -> Bool { positions[key] != nil }
 
-    public mutating func reserveCapacity(_ n: Int) {
-        positions.reserveCapacity(n)
-        elements.reserveCapacity(n)
-    }
+    public mutating func reserveCapacity(_ n: Int) { positions.reserveCapacity(n) }
 
     public mutating func append(_ key: String) {
         guard positions[key] == nil else { return }
@@ -112,7 +108,7 @@ public struct SlotSet: Sequence, Sendable, Equatable {
         elements.removeLast()
     }
 
-    public func makeIterator() -> IndexingIterator<[String]> { elements.makeIterator() }
+    public func makeIterator() -> IndexingIterator<ChunkedArray<String>> { elements.makeIterator() }
 
     public static func == (a: SlotSet, b: SlotSet) -> Bool { a.elements == b.elements }
 }
@@ -121,6 +117,57 @@ extension SlotSet: ExpressibleByArrayLiteral {
     public init(arrayLiteral elements: String...) {
         self.init()
         for e in elements { append(e) }
+    }
+}
+
+/// Key → position. Past a few thousand keys it splits into 64 dictionaries by the key's last
+/// bytes (pod names end in five random characters), so that a change after a copy copies one
+/// of them: one dictionary of 150,000 keys took a node failure 100 ms to copy.
+struct ShardedIndex: Sendable {
+    private var shards: [[String: Int]] = [[:]]
+    private var count = 0
+    private static let splitAt = 4096
+    private static let shardCount = 64
+
+    private func shard(_ key: String) -> Int {
+        guard shards.count > 1 else { return 0 }
+        let u = key.utf8
+        guard u.count >= 2 else { return u.count }
+        let last = u.index(before: u.endIndex)
+        return (Int(u[last]) &* 31 &+ Int(u[u.index(before: last)]) &* 7 &+ u.count) & (Self.shardCount - 1)
+    }
+
+    subscript(key: String) -> Int? {
+        get { shards[shard(key)][key] }
+        set {
+            let s = shard(key)
+            if let newValue {
+                if shards[s].updateValue(newValue, forKey: key) == nil { count += 1 }
+            } else if shards[s].removeValue(forKey: key) != nil {
+                count -= 1
+            }
+            if shards.count == 1 && count > Self.splitAt { split() }
+        }
+    }
+
+    @discardableResult
+    mutating func removeValue(forKey key: String) -> Int? {
+        let s = shard(key)
+        guard let old = shards[s].removeValue(forKey: key) else { return nil }
+        count -= 1
+        return old
+    }
+
+    mutating func reserveCapacity(_ n: Int) {
+        if shards.count == 1 && n > Self.splitAt { split() }
+        let each = shards.count == 1 ? n : n / Self.shardCount + n / (4 * Self.shardCount)
+        for i in shards.indices where shards[i].capacity < each { shards[i].reserveCapacity(each) }
+    }
+
+    private mutating func split() {
+        let all = shards[0]
+        shards = Array(repeating: [:], count: Self.shardCount)
+        for (k, v) in all { shards[shard(k)][k] = v }
     }
 }
 
@@ -157,13 +204,13 @@ extension SlotSet: Codable {
     }
 }
 
-/// An append-only array kept in chunks of 4,096. A copy of the cluster (the undo copy a `wait`
+/// An array kept in chunks of 256. A copy of the cluster (the undo copy a `wait`
 /// keeps) shares the chunks, so the next append copies one chunk and the list of chunks instead
 /// of every element: with 600,000 events a plain array made each `wait` after a big rollout
 /// copy them all.
-public struct ChunkedArray<Element>: RandomAccessCollection {
+public struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
     // Inlinable so that the interpreter's loops over events are specialized, not generic.
-    @usableFromInline static var chunkShift: Int { 12 }
+    @usableFromInline static var chunkShift: Int { 8 }
     @usableFromInline static var chunkSize: Int { 1 << chunkShift }
     @usableFromInline var chunks: [[Element]] = []
     public private(set) var count = 0
@@ -173,14 +220,35 @@ public struct ChunkedArray<Element>: RandomAccessCollection {
     @inlinable public var startIndex: Int { 0 }
     @inlinable public var endIndex: Int { count }
 
-    @inlinable public subscript(i: Int) -> Element { chunks[i >> Self.chunkShift][i & (Self.chunkSize - 1)] }
+    @inlinable public subscript(i: Int) -> Element {
+        get { chunks[i >> Self.chunkShift][i & (Self.chunkSize - 1)] }
+        set { chunks[i >> Self.chunkShift][i & (Self.chunkSize - 1)] = newValue }
+    }
+
+    /// Reads an element in place (no copy of a large value).
+    @inlinable public func withElement<R>(at i: Int, _ body: (Element) -> R) -> R { body(chunks[i >> Self.chunkShift][i & (Self.chunkSize - 1)]) }
+
+    /// Changes an element in place: after a copy, only its chunk is copied.
+    @inlinable public mutating func modify<R>(at i: Int, _ body: (inout Element) -> R) -> R {
+        body(&chunks[i >> Self.chunkShift][i & (Self.chunkSize - 1)])
+    }
 
     public mutating func append(_ element: Element) {
         if chunks.isEmpty || chunks[chunks.count - 1].count == Self.chunkSize {
-            chunks.append([])
+            // The first chunk grows as a small array would; later ones are made full size.
+            var chunk: [Element] = []
+            if !chunks.isEmpty { chunk.reserveCapacity(Self.chunkSize) }
+            chunks.append(chunk)
         }
         chunks[chunks.count - 1].append(element)
         count += 1
+    }
+
+    public mutating func removeLast() {
+        guard count > 0 else { return }
+        chunks[chunks.count - 1].removeLast()
+        if chunks[chunks.count - 1].isEmpty { chunks.removeLast() }
+        count -= 1
     }
 }
 

@@ -3,12 +3,17 @@
 ///
 /// Timers fire in order of due time, and in the order they were set when due at the same
 /// instant (a sequence number breaks ties), which keeps runs deterministic.
-public struct VirtualClock: Codable, Sendable {
+public struct VirtualClock: Sendable {
     /// Milliseconds since the cluster started.
     public private(set) var now: Int64 = 0
-    private var heap: [Timer] = []
+    /// Timers by due time, each list in the order they were set. Thousands of timers share an
+    /// instant (every pod of a ReplicaSet is pulled a second after it is bound), so a heap of
+    /// instants with a list each beats a heap of timers: pushing and popping are O(1) per timer.
+    private var buckets: [Int64: [Timer]] = [:]
+    private var instants = MinHeap<Int64>()
     private var nextSequence: UInt64 = 0
     private var foreground = 0
+    public private(set) var pendingCount = 0
 
     public struct Timer: Codable, Sendable, Hashable {
         public var due: Int64
@@ -20,48 +25,54 @@ public struct VirtualClock: Codable, Sendable {
 
     public init() {}
 
-    public var pendingCount: Int { heap.count }
-
     /// Whether any timer other than background work is pending.
     public var hasForegroundWork: Bool { foreground > 0 }
 
     /// When the next timer is due, if any.
-    public var nextDue: Int64? { heap.first?.due }
+    public var nextDue: Int64? { instants.first }
 
     /// Schedules `event` `delay` milliseconds from now (never in the past).
     @discardableResult
     public mutating func schedule(_ event: TimerEvent, after delay: Int64, background: Bool = false) -> UInt64 {
         let timer = Timer(due: now + max(0, delay), sequence: nextSequence, event: event, background: background)
         nextSequence += 1
-        if !background { foreground += 1 }
-        heap.append(timer)
-        siftUp(heap.count - 1)
+        insert(timer)
         return timer.sequence
     }
 
-    /// Cancels a timer that has not fired; returns whether it was pending.
-    @discardableResult
-    public mutating func cancel(_ sequence: UInt64) -> Bool {
-        guard let i = heap.firstIndex(where: { $0.sequence == sequence }) else { return false }
-        if !heap[i].background { foreground -= 1 }
-        let last = heap.removeLast()
-        if i < heap.count {
-            heap[i] = last
-            siftDown(i)
-            siftUp(i)
-        }
-        return true
+    private mutating func insert(_ timer: Timer) {
+        if !timer.background { foreground += 1 }
+        pendingCount += 1
+        if buckets[timer.due] == nil { instants.push(timer.due) }
+        buckets[timer.due, default: []].append(timer)
     }
 
-    /// Removes and returns every timer due at or before `time`, in firing order, and moves
-    /// the clock to the earliest of them (or leaves it, if none is due).
-    public mutating func popDue(atOrBefore time: Int64) -> [Timer] {
-        guard let first = heap.first, first.due <= time else { return [] }
-        let instant = first.due
-        var fired: [Timer] = []
-        while let top = heap.first, top.due == instant {
-            fired.append(popFirst())
+    /// Cancels a timer that has not fired; returns whether it was pending. Rare (node and
+    /// deadline timers), so a scan is fine.
+    @discardableResult
+    public mutating func cancel(_ sequence: UInt64) -> Bool {
+        for (due, list) in buckets {
+            guard let i = list.firstIndex(where: { $0.sequence == sequence }) else { continue }
+            if !list[i].background { foreground -= 1 }
+            pendingCount -= 1
+            buckets[due]?.remove(at: i)
+            if buckets[due]?.isEmpty == true {
+                buckets[due] = nil
+                instants.remove(due)
+            }
+            return true
         }
+        return false
+    }
+
+    /// Removes and returns every timer due at or before `time` at the earliest instant that
+    /// has any, in firing order, and moves the clock to that instant (or leaves it, if none is due).
+    public mutating func popDue(atOrBefore time: Int64) -> [Timer] {
+        guard let instant = instants.first, instant <= time else { return [] }
+        _ = instants.pop()
+        let fired = buckets.removeValue(forKey: instant) ?? []
+        pendingCount -= fired.count
+        for t in fired where !t.background { foreground -= 1 }
         now = max(now, instant)
         return fired
     }
@@ -71,42 +82,34 @@ public struct VirtualClock: Codable, Sendable {
         now = max(now, time)
     }
 
-    private mutating func popFirst() -> Timer {
-        let top = heap[0]
-        if !top.background { foreground -= 1 }
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            siftDown(0)
-        }
-        return top
+    /// Every pending timer, in firing order.
+    var pending: [Timer] {
+        buckets.keys.sorted().flatMap { buckets[$0] ?? [] }
     }
+}
 
-    private static func before(_ a: Timer, _ b: Timer) -> Bool {
-        a.due != b.due ? a.due < b.due : a.sequence < b.sequence
-    }
+// Saved as before the buckets: the time, every pending timer in firing order (a sorted array
+// is a valid heap), the next sequence number and the foreground count.
+extension VirtualClock: Codable {
+    enum CodingKeys: String, CodingKey { case now, heap, nextSequence, foreground }
 
-    private mutating func siftUp(_ index: Int) {
-        var i = index
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard Self.before(heap[i], heap[parent]) else { return }
-            heap.swapAt(i, parent)
-            i = parent
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        now = try c.decode(Int64.self, forKey: .now)
+        nextSequence = try c.decode(UInt64.self, forKey: .nextSequence)
+        let timers = try c.decode([Timer].self, forKey: .heap).sorted { ($0.due, $0.sequence) < ($1.due, $1.sequence) }
+        for t in timers { insert(t) }
+        guard timers.allSatisfy({ $0.sequence < nextSequence }) else {
+            throw DecodingError.dataCorruptedError(forKey: .heap, in: c, debugDescription: "a timer is newer than the clock's sequence")
         }
     }
 
-    private mutating func siftDown(_ index: Int) {
-        var i = index
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var best = i
-            if l < heap.count, Self.before(heap[l], heap[best]) { best = l }
-            if r < heap.count, Self.before(heap[r], heap[best]) { best = r }
-            if best == i { return }
-            heap.swapAt(i, best)
-            i = best
-        }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(now, forKey: .now)
+        try c.encode(pending, forKey: .heap)
+        try c.encode(nextSequence, forKey: .nextSequence)
+        try c.encode(foreground, forKey: .foreground)
     }
 }
 

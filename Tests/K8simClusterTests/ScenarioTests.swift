@@ -174,7 +174,7 @@ struct SettleTests {
 
 @Suite("Stores")
 struct StoreTests {
-    @Test(arguments: [0, 1, 4095, 4096, 4097, 10_000])
+    @Test(arguments: [0, 1, 255, 256, 257, 4097, 10_000])
     func chunkedArrayKeepsOrderAcrossChunksAndCopiesApart(count: Int) throws {
         var a = ChunkedArray<Int>()
         for i in 0..<count { a.append(i) }
@@ -187,5 +187,86 @@ struct StoreTests {
         #expect(a.last == -1 && copy.last == (count == 0 ? nil : count - 1))
         let decoded = try JSONDecoder().decode(ChunkedArray<Int>.self, from: JSONEncoder().encode(a))
         #expect(decoded == a)
+    }
+
+    /// A slot map against a dictionary through random inserts, changes and removals, past the
+    /// size where its index splits into shards; a copy taken midway stays as it was.
+    @Test(arguments: [100, 6000])
+    func slotMapAgreesWithADictionary(size: Int) {
+        var map = SlotMap<Int>(), model: [String: Int] = [:]
+        var set = SlotSet(), setModel: Set<String> = []
+        var rng = SplitMix64(seed: 3)
+        var copy: (SlotMap<Int>, [String: Int])?
+        for step in 0..<(size * 4) {
+            let key = "default/pod-\(rng.next() % UInt64(size))"
+            switch rng.next() % 4 {
+            case 0, 1:
+                map[key] = step
+                model[key] = step
+                set.append(key)
+                setModel.insert(key)
+            case 2:
+                #expect(map.removeValue(forKey: key) == model.removeValue(forKey: key))
+                set.remove(key)
+                setModel.remove(key)
+            default:
+                map.modify(key) { $0 += 1 }
+                if model[key] != nil { model[key]! += 1 }
+            }
+            if step == size * 2 { copy = (map, model) }
+        }
+        #expect(map.count == model.count && set.count == setModel.count)
+        for (k, v) in model { #expect(map[k] == v && map.withValue(k) { $0 } == v) }
+        #expect(Set(map.keys) == Set(model.keys))
+        #expect(Set(set.elements) == setModel && setModel.allSatisfy(set.contains))
+        for (i, k) in map.keys.enumerated() { #expect(map.index(forKey: k) == i) }
+        if let (old, oldModel) = copy {
+            #expect(old.count == oldModel.count)
+            for (k, v) in oldModel { #expect(old[k] == v) }
+        }
+    }
+
+    @Test func chunkedArrayChangesInPlaceAndShrinks() {
+        var a = ChunkedArray<Int>()
+        for i in 0..<600 { a.append(i) }
+        let copy = a
+        a[300] = -300
+        a.modify(at: 5) { $0 = -5 }
+        for _ in 0..<100 { a.removeLast() }
+        #expect(a.count == 500 && a[300] == -300 && a[5] == -5 && a.last == 499)
+        #expect(copy.count == 600 && copy[300] == 300 && copy[5] == 5)
+    }
+
+    @Test func hostBitmapTakesTheLowestFreeAddress() throws {
+        var hosts = HostBitmap()
+        #expect(hosts.takeLowest(from: 2, through: 254) == 2)
+        #expect(hosts.takeLowest(from: 2, through: 254) == 3)
+        hosts[2] = false
+        #expect(hosts.takeLowest(from: 2, through: 254) == 2)
+        for h in 4...254 { #expect(hosts.takeLowest(from: 2, through: 254) == h) }
+        #expect(hosts.takeLowest(from: 2, through: 254) == nil)
+        hosts[130] = false
+        #expect(hosts.takeLowest(from: 2, through: 254) == 130)
+        let decoded = try JSONDecoder().decode(HostBitmap.self, from: JSONEncoder().encode(hosts))
+        #expect(decoded == hosts)
+        #expect(Cluster.hostNumber("10.1.3.254") == 254 && Cluster.hostNumber("10.1.3.7") == 7)
+        #expect(Cluster.hostNumber("10.1.3.256") == nil && Cluster.hostNumber("10.1.3.") == nil && Cluster.hostNumber("x") == nil)
+    }
+
+    /// Events keep their parts; what they say, and what a saved session holds, is the text.
+    @Test func eventsReadAsTheyWereWritten() throws {
+        var c = Cluster(ClusterConfig(nodes: 1))
+        try c.applyDeployment(name: "echo", spec: echoSpec(replicas: 1))
+        try c.settle()
+        let messages = c.events.filter { $0.objectKind == "pod" }.map { "\($0.reason): \($0.message)" }
+        let pod = try #require(c.pods.values.first).name
+        #expect(messages == ["Scheduled: Successfully assigned default/\(pod) to n1", "Pulling: Pulling image \"ghcr.io/subicura/echo:v1\"",
+                             "Pulled: Successfully pulled image \"ghcr.io/subicura/echo:v1\" in 1s (1s including waiting)",
+                             "Created: Created container: echo", "Started: Started container echo"])
+        #expect(c.events.contains { $0.objectKind == "replicaset" && $0.message == "Created pod: \(pod)" })
+        let decoded = try JSONDecoder().decode([Event].self, from: JSONEncoder().encode(Array(c.events)))
+        #expect(decoded == Array(c.events))
+        #expect(decoded.map(\.object) == c.events.map(\.object))
+        #expect(c.events.contains { $0.isAbout("pod/\(pod)") } && !c.events.contains { $0.isAbout("pod/\(pod)x") })
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import K8simCluster
 
@@ -46,5 +47,24 @@ struct VirtualClockTests {
         #expect(clock.now == 5000)
         clock.schedule(.marker("n1heartbeat"), after: -10)
         #expect(clock.nextDue == 5000)
+    }
+
+    @Test func cancelledTimersDoNotFireAndASavedClockFiresTheSame() throws {
+        var clock = VirtualClock()
+        let a = clock.schedule(.marker("a"), after: 1000)
+        clock.schedule(.marker("b"), after: 1000)
+        let c = clock.schedule(.marker("c"), after: 3000)
+        clock.schedule(.marker("d"), after: 2000, background: true)
+        #expect(clock.cancel(a) && clock.cancel(c) && !clock.cancel(c))
+        #expect(clock.pendingCount == 2 && clock.hasForegroundWork)
+        var saved = try JSONDecoder().decode(VirtualClock.self, from: JSONEncoder().encode(clock))
+        for var k in [clock, saved] {
+            #expect(k.popDue(atOrBefore: 10_000).map(\.event) == [.marker("b")])
+            #expect(!k.hasForegroundWork)
+            #expect(k.popDue(atOrBefore: 10_000).map(\.event) == [.marker("d")])
+            #expect(k.nextDue == nil && k.pendingCount == 0)
+        }
+        // The sequence goes on where it was.
+        #expect(saved.schedule(.marker("e"), after: 0) == clock.schedule(.marker("e"), after: 0))
     }
 }
