@@ -93,8 +93,10 @@ public struct Cluster: Sendable, Codable {
     var podsByOwner: [Int: SlotSet] = [:]
     var podsByNode: [String: SlotSet] = [:]
     var replicaSetsByOwner: [Int: OrderedSet<String>] = [:]
-    /// A label → pods with that label.
+    /// A label → pods with that label. Built when a selector first needs it (a Service), then
+    /// kept: a cluster without Services does not pay for it on every pod.
     var podsByLabel: [LabelPair: SlotSet] = [:]
+    var labelIndexBuilt = false
     /// Owner uid → node → how many of its pods are bound there (for spreading).
     var podsPerNodeByOwner: [Int: [String: Int]] = [:]
     // Work queues of the reconcile loop, in the order work arrived.
@@ -142,7 +144,7 @@ public struct Cluster: Sendable, Codable {
         guard n > 64 else { return }
         pods.reserveCapacity(pods.count + n)
         podsByOwner[owner, default: []].reserveCapacity((podsByOwner[owner]?.count ?? 0) + n)
-        for (k, v) in labels {
+        for (k, v) in labels where labelIndexBuilt {
             podsByLabel[LabelPair(key: k, value: v), default: []].reserveCapacity((podsByLabel[LabelPair(key: k, value: v)]?.count ?? 0) + n)
         }
         unscheduled.reserveCapacity(unscheduled.count + n)
@@ -185,6 +187,9 @@ public struct Cluster: Sendable, Codable {
     /// Pods whose labels hold every pair of `selector`, through the label index.
     public func pods(matching selector: [(String, String)], namespace: String = "default") -> [Pod] {
         guard !selector.isEmpty else { return pods.values.filter { $0.meta.namespace == namespace } }
+        guard labelIndexBuilt else {
+            return pods.values.filter { p in p.meta.namespace == namespace && selector.allSatisfy { p.meta.labels[$0.0] == $0.1 } }
+        }
         let sets = selector.map { podsByLabel[LabelPair(key: $0.0, value: $0.1)] ?? [] }
         guard let smallest = sets.min(by: { $0.count < $1.count }) else { return [] }
         return smallest.compactMap { pods[$0] }.filter { p in
@@ -303,14 +308,27 @@ public struct Cluster: Sendable, Codable {
         let key = pod.meta.key
         pods[key] = pod
         if let owner = pod.meta.owner { podsByOwner[owner.uid, default: []].append(key) }
-        for (k, v) in pod.meta.labels { podsByLabel[LabelPair(key: k, value: v), default: []].append(key) }
+        if labelIndexBuilt { indexLabels(of: pod) }
+    }
+
+    mutating func indexLabels(of pod: Pod) {
+        for (k, v) in pod.meta.labels { podsByLabel[LabelPair(key: k, value: v), default: []].append(pod.meta.key) }
+    }
+
+    /// Builds the label index if no one needed it before.
+    mutating func ensureLabelIndex() {
+        guard !labelIndexBuilt else { return }
+        labelIndexBuilt = true
+        for p in pods.values { indexLabels(of: p) }
     }
 
     mutating func removePod(_ key: String) {
         guard let pod = pods.removeValue(forKey: key) else { return }
         redisData[pod.meta.uid] = nil
         if let owner = pod.meta.owner { podsByOwner[owner.uid]?.remove(key) }
-        for (k, v) in pod.meta.labels { podsByLabel[LabelPair(key: k, value: v)]?.remove(key) }
+        if labelIndexBuilt {
+            for (k, v) in pod.meta.labels { podsByLabel[LabelPair(key: k, value: v)]?.remove(key) }
+        }
         if let node = pod.nodeName {
             podsByNode[node]?.remove(key)
             if let n = nodes.index(forKey: node) {

@@ -27,11 +27,10 @@ public struct PodStore: Sequence, Sendable, Equatable {
                 removeValue(forKey: key)
                 return
             }
-            if let i = table.index(forKey: key) {
-                modify(at: i) { $0 = newValue }
-            } else {
-                table[key] = newValue
+            if table.insertNew(key, newValue) {
                 tally(Self.share(newValue), 1)
+            } else if let i = table.index(forKey: key) {
+                modify(at: i) { $0 = newValue }
             }
         }
     }

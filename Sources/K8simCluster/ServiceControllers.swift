@@ -14,6 +14,7 @@ extension Cluster {
     /// The Endpoints controller: the addresses of the pods the selector picks, ready and not.
     mutating func syncEndpoints(_ key: String, _ s: Service) {
         guard let selector = s.spec.selector else { return }
+        ensureLabelIndex()
         var ready: [EndpointAddress] = []
         var notReady: [EndpointAddress] = []
         for pod in pods(matching: selector.map { ($0.key, $0.value) }, namespace: s.meta.namespace) {

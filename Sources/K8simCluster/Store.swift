@@ -19,10 +19,9 @@ public struct SlotMap<Value>: Sequence {
         get { positions[key].map { values[$0] } }
         set {
             if let newValue {
-                if let i = positions[key] {
+                if let i = positions.insertIfAbsent(key, values.count) {
                     values[i] = newValue
                 } else {
-                    positions[key] = values.count
                     keys.append(key)
                     values.append(newValue)
                 }
@@ -30,6 +29,15 @@ public struct SlotMap<Value>: Sequence {
                 removeValue(forKey: key)
             }
         }
+    }
+
+    /// Adds a value under a new key and returns true; returns false (and changes nothing) if
+    /// the key is taken. One look-up of the key.
+    public mutating func insertNew(_ key: String, _ value: Value) -> Bool {
+        guard positions.insertIfAbsent(key, values.count) == nil else { return false }
+        keys.append(key)
+        values.append(value)
+        return true
     }
 
     public mutating func reserveCapacity(_ n: Int) { positions.reserveCapacity(n) }
@@ -93,8 +101,7 @@ public struct SlotSet: Sequence, Sendable, Equatable {
     public mutating func reserveCapacity(_ n: Int) { positions.reserveCapacity(n) }
 
     public mutating func append(_ key: String) {
-        guard positions[key] == nil else { return }
-        positions[key] = elements.count
+        guard positions.insertIfAbsent(key, elements.count) == nil else { return }
         elements.append(key)
     }
 
@@ -148,6 +155,19 @@ struct ShardedIndex: Sendable {
             }
             if shards.count == 1 && count > Self.splitAt { split() }
         }
+    }
+
+    /// Stores `value` under `key` unless the key is there; returns the value already there.
+    /// One probe when the key is new, which is the common case.
+    mutating func insertIfAbsent(_ key: String, _ value: Int) -> Int? {
+        let s = shard(key)
+        if let old = shards[s].updateValue(value, forKey: key) {
+            shards[s][key] = old
+            return old
+        }
+        count += 1
+        if shards.count == 1 && count > Self.splitAt { split() }
+        return nil
     }
 
     @discardableResult

@@ -240,17 +240,22 @@ public final class Session {
         let events = cluster.events[eventsBefore...]
         let elapsed = cluster.now - startTime
         var counts: [(String, Int)] = []
-        // One pass: a rollout of 150,000 pods leaves a million events to count.
-        let labels = ["SuccessfulCreate": "pods created", "Started": "pods started", "SuccessfulDelete": "pods deleted",
-                      "TaintManagerEviction": "pods evicted", "Failed": "image pulls failed", "FailedScheduling": "pods unschedulable"]
-        var tally: [String: Int] = [:]
-        for e in events where labels[e.reason] != nil {
-            if e.reason == "Failed" && e.message != "Error: ErrImagePull" { continue }
-            tally[e.reason, default: 0] += 1
+        // One pass, comparing reasons (literals) rather than hashing them: a rollout of 150,000
+        // pods leaves a million events to count.
+        let labels = ["pods created", "pods started", "pods deleted", "pods evicted", "image pulls failed", "pods unschedulable"]
+        var tally = [Int](repeating: 0, count: labels.count)
+        for e in events {
+            switch e.reason {
+            case "SuccessfulCreate": tally[0] += 1
+            case "Started": tally[1] += 1
+            case "SuccessfulDelete": tally[2] += 1
+            case "TaintManagerEviction": tally[3] += 1
+            case "Failed" where e.message == "Error: ErrImagePull": tally[4] += 1
+            case "FailedScheduling": tally[5] += 1
+            default: break
+            }
         }
-        for reason in ["SuccessfulCreate", "Started", "SuccessfulDelete", "TaintManagerEviction", "Failed", "FailedScheduling"] {
-            if let n = tally[reason], let label = labels[reason] { counts.append((label, n)) }
-        }
+        for (label, n) in zip(labels, tally) where n > 0 { counts.append((label, n)) }
         var parts = counts.map { "\($0.1) \($0.1 == 1 ? String($0.0.replacingFirst("pods", with: "pod").replacingFirst("pulls", with: "pull")) : $0.0)" }
         for e in events where e.reason == "NodeNotReady" && e.objectKind == "node" { parts.append("\(e.objectName) NotReady") }
         for e in events where e.reason == "NodeReady" { parts.append("\(e.objectName) Ready") }

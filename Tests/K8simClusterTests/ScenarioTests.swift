@@ -269,4 +269,22 @@ struct StoreTests {
         #expect(decoded.map(\.object) == c.events.map(\.object))
         #expect(c.events.contains { $0.isAbout("pod/\(pod)") } && !c.events.contains { $0.isAbout("pod/\(pod)x") })
     }
+
+    /// The label index is built when a Service first needs it; before and after, a selector
+    /// picks the same pods, and the index follows pods made and removed later.
+    @Test func labelIndexIsBuiltWhenNeededAndAgreesWithAScan() throws {
+        var c = Cluster()
+        try c.applyDeployment(name: "echo", spec: echoSpec(replicas: 5))
+        try c.settle()
+        let selector = [("app", "echo")]
+        let scanned = c.pods(matching: selector).map(\.name).sorted()
+        #expect(!c.labelIndexBuilt && scanned.count == 5)
+        c.ensureLabelIndex()
+        #expect(c.labelIndexBuilt && c.pods(matching: selector).map(\.name).sorted() == scanned)
+        try c.scaleDeployment("echo", replicas: 2)
+        try c.settle()
+        let live = c.pods.values.filter { !$0.isTerminating }.map(\.name).sorted()
+        #expect(c.pods(matching: selector).map(\.name).sorted() == live && live.count == 2)
+        #expect(c.pods(matching: [("app", "echo"), ("tier", "none")]).isEmpty)
+    }
 }
