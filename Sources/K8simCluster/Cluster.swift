@@ -357,7 +357,9 @@ public struct Cluster: Sendable, Codable {
             if let sel = s.spec.selector, sel.selects(meta.labels) { dirtyServices.append(key) }
         }
         guard let owner = meta.owner else { return }
-        dirtyReplicaSets.append(ownerKey(owner, namespace: meta.namespace))
+        let key = ownerKey(owner, namespace: meta.namespace)
+        // Pods of one owner change in runs: when it was the last queued, it is queued already.
+        if dirtyReplicaSets.last != key { dirtyReplicaSets.append(key) }
     }
 
     /// The store key of a pod's owner. Pods change in runs of one owner, so the last key built

@@ -52,7 +52,8 @@ extension Cluster {
         return max(c, m)
     }
 
-    func fits(_ node: Node, cpu: Int64, memory: Int64) -> Bool {
+    // Static: called with a node read out of `self.nodes`, a method on self made a copy of the cluster.
+    static func fits(_ node: Node, cpu: Int64, memory: Int64) -> Bool {
         filter(node, cpu: cpu, memory: memory) == nil && node.usage.pods < node.maxPods
             && node.usage.cpuMillis + cpu <= node.cpuMillis && node.usage.memoryBytes + memory <= node.memoryBytes
     }
@@ -60,7 +61,7 @@ extension Cluster {
     mutating func scheduleGroup(_ keys: [String], owner: Int?, cpu: Int64, memory: Int64) {
         let ownerCounts = owner.flatMap { podsPerNodeByOwner[$0] } ?? [:]
         var heap = MinHeap<Candidate>()
-        for (order, node) in nodes.values.enumerated() where fits(node, cpu: cpu, memory: memory) {
+        for (order, node) in nodes.values.enumerated() where Self.fits(node, cpu: cpu, memory: memory) {
             heap.push(Candidate(ownerPods: ownerCounts[node.name] ?? 0, allocated: Self.allocated(node, cpu: cpu, memory: memory),
                                 order: order, name: node.name))
         }
@@ -69,9 +70,9 @@ extension Cluster {
             // `order` is the node's position: binding changes no node's place, so the heap's
             // entries read their nodes there instead of looking them up by name.
             while let best = heap.pop() {
-                guard fits(nodes.values[best.order], cpu: cpu, memory: memory) else { continue }
+                guard Self.fits(nodes.values[best.order], cpu: cpu, memory: memory) else { continue }
                 bind(key, toNodeAt: best.order)
-                if fits(nodes.values[best.order], cpu: cpu, memory: memory) {
+                if Self.fits(nodes.values[best.order], cpu: cpu, memory: memory) {
                     heap.push(Candidate(ownerPods: best.ownerPods + 1, allocated: Self.allocated(nodes.values[best.order], cpu: cpu, memory: memory),
                                         order: best.order, name: best.name))
                 }
@@ -90,7 +91,7 @@ extension Cluster {
     func unschedulableMessage(cpu: Int64, memory: Int64) -> String {
         var reasons: [String: Int] = [:]
         for node in nodes.values {
-            if let reason = filter(node, cpu: cpu, memory: memory) {
+            if let reason = Self.filter(node, cpu: cpu, memory: memory) {
                 reasons[reason, default: 0] += 1
             } else if node.usage.pods >= node.maxPods {
                 reasons["Too many pods", default: 0] += 1
@@ -117,7 +118,7 @@ extension Cluster {
     }
 
     /// Why a node cannot take a pod, in the scheduler's words; nil when it can.
-    func filter(_ node: Node, cpu: Int64, memory: Int64) -> String? {
+    static func filter(_ node: Node, cpu: Int64, memory: Int64) -> String? {
         if node.unschedulable { return "node(s) were unschedulable" }
         if let t = node.taints.first(where: { $0.effect == .noSchedule || $0.effect == .noExecute }) {
             return "node(s) had untolerated taint {\(t.key): \(t.value)}"
