@@ -22,15 +22,43 @@ public struct Parser {
     }
 
     /// Every statement name, for dispatch, completion and "did you mean".
-    public static let statementNames: [String] = [
-        "cluster", "node", "fail", "recover", "cordon", "uncordon", "drain", "crash", "registry",
-        "deploy", "scale", "set", "rollout", "delete",
-        "expose", "enable", "curl", "resolve", "configmap",
-        "wait", "get", "describe", "map", "timeline",
-        "apply", "export", "source", "save", "load",
-        "let", "for", "repeat", "step", "say", "pause", "expect",
-        "help", "quit", "exit", "clear", "kubectl", "microk8s",
-    ]
+    public static let statementNames: [String] = Verb.allCases.map(\.rawValue)
+
+    /// The statement names, in the order `help` and completion list them.
+    enum Verb: String, CaseIterable {
+        case cluster, node, fail, recover, cordon, uncordon, drain, crash, registry
+        case deploy, scale, set, rollout, delete
+        case expose, enable, curl, resolve, configmap
+        case wait, get, describe, map, timeline
+        case apply, export, source, save, load
+        case `let`, `for`, `repeat`, step, say, pause, expect
+        case help, quit, exit, clear, kubectl, microk8s
+    }
+
+    /// The first (at most) eight bytes of a word and its length: a key that needs no string.
+    struct WordKey: Hashable {
+        var packed: UInt64
+        var length: Int
+
+        init<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+            var v: UInt64 = 0
+            for b in bytes.prefix(8) { v = v << 8 | UInt64(b) }
+            packed = v
+            length = bytes.count
+        }
+    }
+
+    private static let verbsByKey: [WordKey: Verb] = Dictionary(uniqueKeysWithValues: Verb.allCases.map { (WordKey($0.rawValue.utf8), $0) })
+
+    /// The statement a bare word names, matched on its bytes: with a million statements, building
+    /// each verb as a string and comparing it with forty names showed in the profile.
+    static func verb(of token: Token, in bytes: UnsafeBufferPointer<UInt8>) -> Verb? {
+        guard token.kind == .word, token.flags.isEmpty else { return nil }
+        let word = UnsafeBufferPointer(rebasing: bytes[token.start..<token.end])
+        guard let verb = verbsByKey[WordKey(word)] else { return nil }
+        // Names longer than eight bytes share a key with any word of their start and length.
+        return word.count <= 8 || word.elementsEqual(verb.rawValue.utf8) ? verb : nil
+    }
 
     public static func parse(_ source: SourceFile) -> ParseResult {
         source.bytes.withUnsafeBufferPointer { buffer in
@@ -286,75 +314,77 @@ public struct Parser {
             throw ParseFailure(.expected("a statement name", found: describe(first)), at: first.range,
                                hint: "a statement starts with its name, such as deploy or get")
         }
-        let verb = raw(first)
+        let verb = Self.verb(of: first, in: bytes)
         advance()
         var kubectl = false
         let kind: StatementKind
         switch verb {
-        case "cluster": kind = try clusterStatement()
-        case "node": kind = try nodeStatement()
-        case "fail", "recover", "cordon", "uncordon", "drain":
-            try expectKeyword("node", after: "'\(verb)'")
-            kind = .nodeAction(action: NodeAction(rawValue: verb) ?? .fail, name: try name("a node name"))
-        case "crash":
+        case .cluster?: kind = try clusterStatement()
+        case .node?: kind = try nodeStatement()
+        case .fail?, .recover?, .cordon?, .uncordon?, .drain?:
+            let action = verb.flatMap { NodeAction(rawValue: $0.rawValue) } ?? .fail
+            try expectKeyword("node", after: "'\(action.rawValue)'")
+            kind = .nodeAction(action: action, name: try name("a node name"))
+        case .crash?:
             try expectKeyword("pod", after: "'crash'")
             kind = .crashPod(name: try name("a pod name"))
-        case "registry":
+        case .registry?:
             let op = try oneOf(["add", "remove"], what: "'add' or 'remove' after 'registry'")
             kind = .registry(change: RegistryChange(rawValue: op) ?? .add, image: try typed(.image, Words.image))
-        case "deploy": kind = try deployStatement()
-        case "scale":
+        case .deploy?: kind = try deployStatement()
+        case .scale?:
             let n = try name("a deployment name")
             if isKeyword("to") { advance() }
             kind = .scale(name: n, replicas: try count())
-        case "set": kind = try setStatement()
-        case "rollout": kind = try rolloutStatement()
-        case "delete":
+        case .set?: kind = try setStatement()
+        case .rollout?: kind = try rolloutStatement()
+        case .delete?:
             let k = try typed(.kind, Words.kind)
             kind = .delete(Delete(kind: k, name: try name()))
-        case "expose": kind = try exposeStatement()
-        case "enable":
+        case .expose?: kind = try exposeStatement()
+        case .enable?:
             try expectKeyword("metallb", after: "'enable'")
             kind = .enableMetalLB(range: try typed(.ipRange, Words.ipRange))
-        case "curl": kind = .curl(try curlArguments())
-        case "resolve": kind = .resolve(try resolveArguments())
-        case "configmap":
+        case .curl?: kind = .curl(try curlArguments())
+        case .resolve?: kind = .resolve(try resolveArguments())
+        case .configmap?:
             let n = try name("a configmap name")
             var data: [Arg<KeyValue>] = []
             while current.kind == .word { data.append(try typed(.dataPair, Words.dataPair)) }
             kind = .configMap(name: n, data: data)
-        case "wait": kind = try waitStatement()
-        case "get": kind = try getStatement()
-        case "describe":
+        case .wait?: kind = try waitStatement()
+        case .get?: kind = try getStatement()
+        case .describe?:
             let k = try typed(.kind, Words.kind)
             kind = .describe(kind: k, name: try name())
-        case "map": kind = .map
-        case "timeline": kind = .timeline(name: try name("a deployment name"))
-        case "apply":
+        case .map?: kind = .map
+        case .timeline?: kind = .timeline(name: try name("a deployment name"))
+        case .apply?:
             kind = .apply(file: try word("a file name", example: "apply echo-deploy.yaml"))
-        case "export": kind = try exportStatement()
-        case "source": kind = .source(file: try word("a file name", example: "source setup.k8s"))
-        case "save": kind = .save(file: try word("a file name", example: "save session.k8state"))
-        case "load": kind = .load(file: try word("a file name", example: "load session.k8state"))
-        case "let": kind = try letStatement()
-        case "for": kind = try forStatement()
-        case "repeat":
+        case .export?: kind = try exportStatement()
+        case .source?: kind = .source(file: try word("a file name", example: "source setup.k8s"))
+        case .save?: kind = .save(file: try word("a file name", example: "save session.k8state"))
+        case .load?: kind = .load(file: try word("a file name", example: "load session.k8state"))
+        case .`let`?: kind = try letStatement()
+        case .`for`?: kind = try forStatement()
+        case .`repeat`?:
             let n = try count()
             kind = .repeat(count: n, body: try block(for: "repeat"))
-        case "step": kind = .step(title: try text(after: "step"))
-        case "say": kind = .say(text: try text(after: "say"))
-        case "pause": kind = .pause
-        case "expect": kind = .expect(try expectation())
-        case "help": kind = .help(topic: current.kind == .word ? try word("a topic") : nil)
-        case "quit", "exit": kind = .quit
-        case "clear": kind = .clear
-        case "kubectl":
+        case .step?: kind = .step(title: try text(after: "step"))
+        case .say?: kind = .say(text: try text(after: "say"))
+        case .pause?: kind = .pause
+        case .expect?: kind = .expect(try expectation())
+        case .help?: kind = .help(topic: current.kind == .word ? try word("a topic") : nil)
+        case .quit?, .exit?: kind = .quit
+        case .clear?: kind = .clear
+        case .kubectl?:
             kubectl = true
             kind = try kubectlCommand()
-        case "microk8s":
+        case .microk8s?:
             kubectl = true
             kind = try microk8sCommand()
-        default:
+        case nil:
+            let verb = raw(first)
             let hint = Suggestions.didYouMean(verb, among: Self.statementNames) ?? "type 'help' for the list of statements"
             throw ParseFailure(.unknownStatement(verb), at: first.range, hint: hint)
         }
@@ -407,8 +437,11 @@ public struct Parser {
         var seen: UInt64 = 0  // one bit an option: no set to allocate per statement
         while current.kind == .word {
             let t = current
-            let w = raw(t)
-            guard t.flags.isEmpty, let index = allowed.firstIndex(of: w) else {
+            // Matched on bytes, and the option handed on is the allowed list's own string: no
+            // string is built for a word that is an option.
+            let word = UnsafeBufferPointer(rebasing: bytes[t.start..<t.end])
+            guard t.flags.isEmpty, let index = allowed.firstIndex(where: { $0.utf8.count == word.count && $0.utf8.elementsEqual(word) }) else {
+                let w = raw(t)
                 var hint = Suggestions.didYouMean(w, among: allowed)
                     ?? "options of \(statement): " + allowed.joined(separator: ", ")
                 if w.hasPrefix("-") {
@@ -416,6 +449,7 @@ public struct Parser {
                 }
                 throw ParseFailure(.unknownOption(w, of: statement), at: t.range, hint: hint)
             }
+            let w = allowed[index]
             let bit: UInt64 = 1 << UInt64(index & 63)
             guard seen & bit == 0 else { throw ParseFailure(.duplicateOption(w), at: t.range) }
             seen |= bit

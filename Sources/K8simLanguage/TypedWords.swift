@@ -269,8 +269,8 @@ public enum Words {
         return s
     }
 
-    static func isLabelToken<S: StringProtocol>(_ s: S, allowEmpty: Bool) -> Bool {
-        let u = Array(s.utf8)
+    static func isLabelToken(_ s: Substring, allowEmpty: Bool) -> Bool {
+        let u = s.utf8
         if u.isEmpty { return allowEmpty }
         guard u.count <= 63 else { return false }
         func alnum(_ b: UInt8) -> Bool {
@@ -281,7 +281,8 @@ public enum Words {
     }
 
     public static func labelPair(_ s: String) throws(WordError) -> KeyValue {
-        guard let eq = s.firstIndex(of: "=") else { throw WordError(.badWord(.labelPair, found: s)) }
+        // Bytes, not characters: `=` is ASCII, and a UTF-8 index is a String index.
+        guard let eq = s.utf8.firstIndex(of: UInt8(ascii: "=")) else { throw WordError(.badWord(.labelPair, found: s)) }
         let key = s[..<eq]
         let value = s[s.index(after: eq)...]
         var name = key
