@@ -127,44 +127,41 @@ extension SlotSet: ExpressibleByArrayLiteral {
     }
 }
 
-/// Key → position. Past a few thousand keys it splits into 64 dictionaries by the key's last
-/// bytes (pod names end in five random characters), so that a change after a copy copies one
-/// of them: one dictionary of 150,000 keys took a node failure 100 ms to copy.
+/// Key → position. Past a few thousand keys it splits into 64 tables by the key's hash, so
+/// that a change after a copy copies one of them: one table of 150,000 keys took a node
+/// failure 100 ms to copy.
 struct ShardedIndex: Sendable {
-    private var shards: [[String: Int]] = [[:]]
+    private var shards: [StringTable] = [StringTable()]
     private var count = 0
     private static let splitAt = 4096
     private static let shardCount = 64
 
-    private func shard(_ key: String) -> Int {
-        guard shards.count > 1 else { return 0 }
-        let u = key.utf8
-        guard u.count >= 2 else { return u.count }
-        let last = u.index(before: u.endIndex)
-        return (Int(u[last]) &* 31 &+ Int(u[u.index(before: last)]) &* 7 &+ u.count) & (Self.shardCount - 1)
+    /// The shard from the hash's high bits; a table places keys by its low bits.
+    @inline(__always) private func shard(_ h: UInt64) -> Int {
+        shards.count == 1 ? 0 : Int(truncatingIfNeeded: h >> 52) & (Self.shardCount - 1)
     }
 
     subscript(key: String) -> Int? {
-        get { shards[shard(key)][key] }
+        get {
+            let h = StringTable.hash(key)
+            return shards[shard(h)].value(forKey: key, hash: h)
+        }
         set {
-            let s = shard(key)
             if let newValue {
-                if shards[s].updateValue(newValue, forKey: key) == nil { count += 1 }
-            } else if shards[s].removeValue(forKey: key) != nil {
-                count -= 1
+                let h = StringTable.hash(key)
+                if shards[shard(h)].updateValue(newValue, forKey: key, hash: h) == nil { count += 1 }
+                if shards.count == 1 && count > Self.splitAt { split() }
+            } else {
+                removeValue(forKey: key)
             }
-            if shards.count == 1 && count > Self.splitAt { split() }
         }
     }
 
     /// Stores `value` under `key` unless the key is there; returns the value already there.
-    /// One probe when the key is new, which is the common case.
+    /// One probe.
     mutating func insertIfAbsent(_ key: String, _ value: Int) -> Int? {
-        let s = shard(key)
-        if let old = shards[s].updateValue(value, forKey: key) {
-            shards[s][key] = old
-            return old
-        }
+        let h = StringTable.hash(key)
+        if let old = shards[shard(h)].insertIfAbsent(value, forKey: key, hash: h) { return old }
         count += 1
         if shards.count == 1 && count > Self.splitAt { split() }
         return nil
@@ -172,8 +169,8 @@ struct ShardedIndex: Sendable {
 
     @discardableResult
     mutating func removeValue(forKey key: String) -> Int? {
-        let s = shard(key)
-        guard let old = shards[s].removeValue(forKey: key) else { return nil }
+        let h = StringTable.hash(key)
+        guard let old = shards[shard(h)].removeValue(forKey: key, hash: h) else { return nil }
         count -= 1
         return old
     }
@@ -181,13 +178,13 @@ struct ShardedIndex: Sendable {
     mutating func reserveCapacity(_ n: Int) {
         if shards.count == 1 && n > Self.splitAt { split() }
         let each = shards.count == 1 ? n : n / Self.shardCount + n / (4 * Self.shardCount)
-        for i in shards.indices where shards[i].capacity < each { shards[i].reserveCapacity(each) }
+        for i in shards.indices { shards[i].reserveCapacity(each) }
     }
 
     private mutating func split() {
         let all = shards[0]
-        shards = Array(repeating: [:], count: Self.shardCount)
-        for (k, v) in all { shards[shard(k)][k] = v }
+        shards = Array(repeating: StringTable(), count: Self.shardCount)
+        all.forEach { key, h, value in shards[shard(h)].updateValue(value, forKey: key, hash: h) }
     }
 }
 

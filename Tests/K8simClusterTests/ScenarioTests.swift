@@ -287,4 +287,36 @@ struct StoreTests {
         #expect(c.pods(matching: selector).map(\.name).sorted() == live && live.count == 2)
         #expect(c.pods(matching: [("app", "echo"), ("tier", "none")]).isEmpty)
     }
+
+    /// The string table against a dictionary: inserts, replacements and removals (which shift
+    /// later entries of a probe run back) over keys that share a long prefix, as pod keys do.
+    @Test func stringTableAgreesWithADictionary() {
+        var table = StringTable(), model: [String: Int] = [:]
+        var rng = SplitMix64(seed: 11)
+        for step in 0..<40_000 {
+            let key = "default/web-7d4b9c8f6-\(rng.next() % 3000)"
+            let h = StringTable.hash(key)
+            switch rng.next() % 5 {
+            case 0, 1: #expect(table.updateValue(step, forKey: key, hash: h) == model.updateValue(step, forKey: key))
+            case 2:
+                let had = model[key]
+                #expect(table.insertIfAbsent(step, forKey: key, hash: h) == had)
+                if had == nil { model[key] = step }
+            default: #expect(table.removeValue(forKey: key, hash: h) == model.removeValue(forKey: key))
+            }
+        }
+        #expect(table.count == model.count)
+        for (k, v) in model { #expect(table.value(forKey: k, hash: StringTable.hash(k)) == v) }
+        var seen = 0
+        table.forEach { k, h, v in
+            seen += 1
+            #expect(model[k] == v && h == StringTable.hash(k))
+        }
+        #expect(seen == model.count)
+        // The word-at-a-time hash and the byte-at-a-time one agree, at every length.
+        for n in 0..<40 {
+            let s = String(repeating: "ab", count: n).prefix(n) + "é"
+            #expect(StringTable.hash(String(s)) == StringTable.hash(bytes: Array(String(s).utf8)) | (1 << 63))
+        }
+    }
 }
