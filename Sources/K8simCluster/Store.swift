@@ -127,18 +127,18 @@ extension SlotSet: ExpressibleByArrayLiteral {
     }
 }
 
-/// Key → position. Past a few thousand keys it splits into 64 tables by the key's hash, so
+/// Key → position. Past a few thousand keys it splits into 256 tables by the key's hash, so
 /// that a change after a copy copies one of them: one table of 150,000 keys took a node
 /// failure 100 ms to copy.
 struct ShardedIndex: Sendable {
     private var shards: [StringTable] = [StringTable()]
     private var count = 0
     private static let splitAt = 4096
-    private static let shardCount = 64
+    private static let shardCount = 256
 
     /// The shard from the hash's high bits; a table places keys by its low bits.
     @inline(__always) private func shard(_ h: UInt64) -> Int {
-        shards.count == 1 ? 0 : Int(truncatingIfNeeded: h >> 52) & (Self.shardCount - 1)
+        shards.count == 1 ? 0 : Int(truncatingIfNeeded: h >> 50) & (Self.shardCount - 1)
     }
 
     subscript(key: String) -> Int? {
