@@ -102,9 +102,9 @@ public struct Cluster: Sendable, Codable {
     // Work queues of the reconcile loop, in the order work arrived.
     var dirtyDeployments: OrderedSet<String> = []
     var dirtyReplicaSets: OrderedSet<String> = []
-    var unscheduled: OrderedSet<String> = []
+    var unscheduled = KeyQueue()
     /// Pods no node can take now; retried when capacity changes.
-    var parked: OrderedSet<String> = []
+    var parked = KeyQueue()
     /// When each deployment's progress-deadline check is due, so it is scheduled once.
     var deadlineChecks: [String: DeadlineCheck] = [:]
     var dirtyServices: OrderedSet<String> = []

@@ -127,6 +127,75 @@ extension SlotSet: ExpressibleByArrayLiteral {
     }
 }
 
+/// Keys in the order they came, each at most once, with O(1) append and removal (a removal
+/// leaves a hole that iteration skips). The scheduler's queues: an `OrderedSet` hashed each
+/// of 150,000 new pod keys with SipHash and removed in O(n).
+public struct KeyQueue: Sequence, Sendable, Equatable {
+    private var order: [String?] = []
+    private var positions = StringTable()
+
+    public init() {}
+
+    public var count: Int { positions.count }
+    public var isEmpty: Bool { positions.count == 0 }
+    public func contains(_ key: String) -> Bool { positions.value(forKey: key, hash: StringTable.hash(key)) != nil }
+
+    public mutating func append(_ key: String) {
+        guard positions.insertIfAbsent(order.count, forKey: key, hash: StringTable.hash(key)) == nil else { return }
+        order.append(key)
+    }
+
+    public mutating func remove(_ key: String) {
+        guard let i = positions.removeValue(forKey: key, hash: StringTable.hash(key)) else { return }
+        order[i] = nil
+        if positions.count == 0 { order.removeAll(keepingCapacity: true) }
+    }
+
+    public mutating func removeAll() {
+        order.removeAll(keepingCapacity: true)
+        positions = StringTable()
+    }
+
+    public mutating func reserveCapacity(_ n: Int) {
+        order.reserveCapacity(n)
+        positions.reserveCapacity(n)
+    }
+
+    public struct Iterator: IteratorProtocol {
+        var base: IndexingIterator<[String?]>
+        public mutating func next() -> String? {
+            while let slot = base.next() {
+                if let key = slot { return key }
+            }
+            return nil
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(base: order.makeIterator()) }
+
+    public static func == (a: KeyQueue, b: KeyQueue) -> Bool { a.elementsEqual(b) }
+}
+
+extension KeyQueue: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: String...) {
+        self.init()
+        for e in elements { append(e) }
+    }
+}
+
+// Saved as the list of keys, as the ordered set it replaced was.
+extension KeyQueue: Codable {
+    public init(from decoder: Decoder) throws {
+        self.init()
+        for e in try decoder.singleValueContainer().decode([String].self) { append(e) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(Array(self))
+    }
+}
+
 /// Key → position. Past a few thousand keys it splits into 256 tables by the key's hash, so
 /// that a change after a copy copies one of them: one table of 150,000 keys took a node
 /// failure 100 ms to copy.

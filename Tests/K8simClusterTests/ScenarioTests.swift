@@ -319,4 +319,22 @@ struct StoreTests {
             #expect(StringTable.hash(String(s)) == StringTable.hash(bytes: Array(String(s).utf8)) | (1 << 63))
         }
     }
+
+    /// The scheduler's queue keeps first-come order and one entry per key through removals,
+    /// and is saved as its list of keys.
+    @Test func keyQueueKeepsOrderThroughRemovals() throws {
+        var q: KeyQueue = ["a", "b", "c"]
+        q.append("b")
+        q.remove("a")
+        q.append("d")
+        q.append("a")
+        #expect(Array(q) == ["b", "c", "d", "a"] && q.count == 4 && q.contains("a") && !q.isEmpty)
+        let decoded = try JSONDecoder().decode(KeyQueue.self, from: JSONEncoder().encode(q))
+        let json = String(decoding: try JSONEncoder().encode(q), as: UTF8.self)
+        #expect(decoded == q && json == #"["b","c","d","a"]"#)
+        for k in ["a", "b", "c", "d"] { q.remove(k) }
+        #expect(q.isEmpty && Array(q).isEmpty)
+        q.append("e")
+        #expect(Array(q) == ["e"])
+    }
 }
