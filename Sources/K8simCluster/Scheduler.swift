@@ -36,8 +36,8 @@ extension Cluster {
     struct Candidate: Comparable {
         var ownerPods: Int
         var allocated: Int64
+        /// The node's position in `nodes`.
         var order: Int
-        var name: String
 
         static func < (a: Candidate, b: Candidate) -> Bool {
             (a.ownerPods, a.allocated, a.order) < (b.ownerPods, b.allocated, b.order)
@@ -63,7 +63,7 @@ extension Cluster {
         var heap = MinHeap<Candidate>()
         for (order, node) in nodes.values.enumerated() where Self.fits(node, cpu: cpu, memory: memory) {
             heap.push(Candidate(ownerPods: ownerCounts[node.name] ?? 0, allocated: Self.allocated(node, cpu: cpu, memory: memory),
-                                order: order, name: node.name))
+                                order: order))
         }
         for (index, key) in keys.enumerated() {
             var placed = false
@@ -74,7 +74,7 @@ extension Cluster {
                 bind(key, toNodeAt: best.order)
                 if Self.fits(nodes.values[best.order], cpu: cpu, memory: memory) {
                     heap.push(Candidate(ownerPods: best.ownerPods + 1, allocated: Self.allocated(nodes.values[best.order], cpu: cpu, memory: memory),
-                                        order: best.order, name: best.name))
+                                        order: best.order))
                 }
                 placed = true
                 break
