@@ -120,13 +120,6 @@ public struct SlotSet: Sequence, Sendable, Equatable {
     public static func == (a: SlotSet, b: SlotSet) -> Bool { a.elements == b.elements }
 }
 
-extension SlotSet: ExpressibleByArrayLiteral {
-    public init(arrayLiteral elements: String...) {
-        self.init()
-        for e in elements { append(e) }
-    }
-}
-
 /// Keys in the order they came, each at most once, with O(1) append and removal (a removal
 /// leaves a hole that iteration skips). The scheduler's queues: an `OrderedSet` hashed each
 /// of 150,000 new pod keys with SipHash and removed in O(n).
@@ -176,15 +169,19 @@ public struct KeyQueue: Sequence, Sendable, Equatable {
     public static func == (a: KeyQueue, b: KeyQueue) -> Bool { a.elementsEqual(b) }
 }
 
-extension KeyQueue: ExpressibleByArrayLiteral {
+/// A set of keys kept in order: written as a list literal, and saved as the list of its keys
+/// (as the ordered sets these replaced were).
+public protocol KeyList: Codable, ExpressibleByArrayLiteral, Sequence where Element == String, ArrayLiteralElement == String {
+    init()
+    mutating func append(_ key: String)
+}
+
+extension KeyList {
     public init(arrayLiteral elements: String...) {
         self.init()
         for e in elements { append(e) }
     }
-}
 
-// Saved as the list of keys, as the ordered set it replaced was.
-extension KeyQueue: Codable {
     public init(from decoder: Decoder) throws {
         self.init()
         for e in try decoder.singleValueContainer().decode([String].self) { append(e) }
@@ -195,6 +192,9 @@ extension KeyQueue: Codable {
         try c.encode(Array(self))
     }
 }
+
+extension KeyQueue: KeyList {}
+extension SlotSet: KeyList {}
 
 /// Key → position. Past a few thousand keys it splits into 256 tables by the key's hash, so
 /// that a change after a copy copies one of them: one table of 150,000 keys took a node
@@ -278,17 +278,6 @@ extension SlotMap: Codable where Value: Codable {
     }
 }
 
-extension SlotSet: Codable {
-    public init(from decoder: Decoder) throws {
-        self.init()
-        for e in try decoder.singleValueContainer().decode([String].self) { append(e) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(elements)
-    }
-}
 
 /// An array kept in chunks of 256. A copy of the cluster (the undo copy a `wait`
 /// keeps) shares the chunks, so the next append copies one chunk and the list of chunks instead
