@@ -141,7 +141,14 @@ public struct KeyQueue: Sequence, Sendable, Equatable {
     public mutating func remove(_ key: String) {
         guard let i = positions.removeValue(forKey: key, hash: StringTable.hash(key)) else { return }
         order[i] = nil
-        if positions.count == 0 { order.removeAll(keepingCapacity: true) }
+        if positions.count == 0 {
+            order.removeAll(keepingCapacity: true)
+        } else if order.count > 64 && order.count > 2 * positions.count {
+            // Mostly holes: close them up, so a queue that never empties stays its size.
+            let keys = Array(self)
+            removeAll()
+            for k in keys { append(k) }
+        }
     }
 
     public mutating func removeAll() {

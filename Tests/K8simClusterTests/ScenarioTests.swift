@@ -336,5 +336,11 @@ struct StoreTests {
         #expect(q.isEmpty && Array(q).isEmpty)
         q.append("e")
         #expect(Array(q) == ["e"])
+        // A queue that never empties keeps its order through many removals.
+        for i in 0..<1000 {
+            q.append("k\(i)")
+            if i >= 2 { q.remove("k\(i - 2)") }
+        }
+        #expect(Array(q) == ["e", "k998", "k999"])
     }
 }
