@@ -177,24 +177,124 @@ public struct Deploy: Hashable, Sendable {
     public var name: Arg<String>
     public var image: Arg<ImageRef>
     public var replicas: Arg<Int>?
-    public var port: Arg<Int>?
     public var labels: [Arg<KeyValue>] = []
-    public var env: [Arg<KeyValue>] = []
-    public var config: Arg<String>?
-    public var cpu: Arg<Quantity>?
-    public var memory: Arg<Quantity>?
-    public var strategy: StrategyKind?
-    public var surge: Arg<IntOrPercent>?
-    public var unavailable: Arg<IntOrPercent>?
-    public var minReady: Arg<Interval>?
-    public var history: Arg<Int>?
-    public var deadline: Arg<Interval>?
+    /// The options most deploy statements leave out, kept on the heap only when one is given:
+    /// inline they made every `Deploy` 713 bytes, and a long script holds one per statement.
+    private var more = Rare<More>()
+
+    struct More: Hashable, Sendable {
+        var port: Arg<Int>?
+        var env: [Arg<KeyValue>] = []
+        var config: Arg<String>?
+        var cpu: Arg<Quantity>?
+        var memory: Arg<Quantity>?
+        var strategy: StrategyKind?
+        var surge: Arg<IntOrPercent>?
+        var unavailable: Arg<IntOrPercent>?
+        var minReady: Arg<Interval>?
+        var history: Arg<Int>?
+        var deadline: Arg<Interval>?
+    }
+
+    public var port: Arg<Int>? {
+        get { more.value.port }
+        set { more.change { $0.port = newValue } }
+    }
+
+    public var env: [Arg<KeyValue>] {
+        get { more.value.env }
+        set { more.change { $0.env = newValue } }
+    }
+
+    public var config: Arg<String>? {
+        get { more.value.config }
+        set { more.change { $0.config = newValue } }
+    }
+
+    public var cpu: Arg<Quantity>? {
+        get { more.value.cpu }
+        set { more.change { $0.cpu = newValue } }
+    }
+
+    public var memory: Arg<Quantity>? {
+        get { more.value.memory }
+        set { more.change { $0.memory = newValue } }
+    }
+
+    public var strategy: StrategyKind? {
+        get { more.value.strategy }
+        set { more.change { $0.strategy = newValue } }
+    }
+
+    public var surge: Arg<IntOrPercent>? {
+        get { more.value.surge }
+        set { more.change { $0.surge = newValue } }
+    }
+
+    public var unavailable: Arg<IntOrPercent>? {
+        get { more.value.unavailable }
+        set { more.change { $0.unavailable = newValue } }
+    }
+
+    public var minReady: Arg<Interval>? {
+        get { more.value.minReady }
+        set { more.change { $0.minReady = newValue } }
+    }
+
+    public var history: Arg<Int>? {
+        get { more.value.history }
+        set { more.change { $0.history = newValue } }
+    }
+
+    public var deadline: Arg<Interval>? {
+        get { more.value.deadline }
+        set { more.change { $0.deadline = newValue } }
+    }
 
     public init(name: Arg<String>, image: Arg<ImageRef>) {
         self.name = name
         self.image = image
     }
 }
+
+// Reflected field by field in the order they read, as if all were stored inline (the AST dump
+// walks fields by reflection).
+extension Deploy: CustomReflectable {
+    public var customMirror: Mirror {
+        Mirror(self, children: [("name", name as Any), ("image", image), ("replicas", replicas as Any), ("port", port as Any),
+                                ("labels", labels), ("env", env), ("config", config as Any), ("cpu", cpu as Any),
+                                ("memory", memory as Any), ("strategy", strategy as Any), ("surge", surge as Any),
+                                ("unavailable", unavailable as Any), ("minReady", minReady as Any), ("history", history as Any),
+                                ("deadline", deadline as Any)], displayStyle: .struct)
+    }
+}
+
+/// A value most instances leave at its default, held on the heap only when it differs from it.
+struct Rare<Value: Hashable & Sendable & DefaultInitializable>: Hashable, Sendable {
+    private final class Box: Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    private var box: Box?
+
+    init() {}
+
+    var value: Value { box?.value ?? Value() }
+
+    mutating func change(_ body: (inout Value) -> Void) {
+        var v = value
+        body(&v)
+        box = v == Value() ? nil : Box(v)
+    }
+
+    static func == (a: Rare, b: Rare) -> Bool { a.value == b.value }
+    func hash(into h: inout Hasher) { h.combine(value) }
+}
+
+protocol DefaultInitializable { init() }
+
+extension Deploy.More: DefaultInitializable {}
 
 public struct SetImage: Hashable, Sendable {
     public var name: Arg<String>

@@ -60,12 +60,24 @@ public struct SourceFile: Sendable {
 
 /// A half-open range of byte offsets in a source file.
 public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
-    public var start: Int
-    public var end: Int
+    // Held as 32-bit offsets: every word of the tree carries a range, and a million-statement
+    // script holds a few million of them. Offsets past 2 GiB are clamped (no script is that big).
+    private var lower: Int32
+    private var upper: Int32
+
+    public var start: Int {
+        get { Int(lower) }
+        set { lower = Int32(clamping: newValue) }
+    }
+
+    public var end: Int {
+        get { Int(upper) }
+        set { upper = Int32(clamping: newValue) }
+    }
 
     public init(_ start: Int, _ end: Int) {
-        self.start = start
-        self.end = end
+        lower = Int32(clamping: start)
+        upper = Int32(clamping: end)
     }
 
     public static let none = SourceRange(0, 0)
