@@ -186,15 +186,24 @@ public struct Cluster: Sendable, Codable {
 
     /// Pods whose labels hold every pair of `selector`, through the label index.
     public func pods(matching selector: [(String, String)], namespace: String = "default") -> [Pod] {
-        guard !selector.isEmpty else { return pods.values.filter { $0.meta.namespace == namespace } }
-        guard labelIndexBuilt else {
-            return pods.values.filter { p in p.meta.namespace == namespace && selector.allSatisfy { p.meta.labels[$0.0] == $0.1 } }
+        var out: [Pod] = []
+        forEachPod(matching: selector, namespace: namespace) { out.append($0) }
+        return out
+    }
+
+    /// Visits the pods `pods(matching:)` returns, in the same order, reading each in place (the
+    /// Endpoints controller visits every pod behind a Service whenever one changes).
+    func forEachPod(matching selector: [(String, String)], namespace: String, _ body: (Pod) -> Void) {
+        func visit(_ p: Pod) {
+            if p.meta.namespace == namespace && selector.allSatisfy({ p.meta.labels[$0.0] == $0.1 }) { body(p) }
+        }
+        guard !selector.isEmpty, labelIndexBuilt else {
+            for i in pods.values.indices { pods.values.withElement(at: i, visit) }
+            return
         }
         let sets = selector.map { podsByLabel[LabelPair(key: $0.0, value: $0.1)] ?? [] }
-        guard let smallest = sets.min(by: { $0.count < $1.count }) else { return [] }
-        return smallest.compactMap { pods[$0] }.filter { p in
-            p.meta.namespace == namespace && selector.allSatisfy { p.meta.labels[$0.0] == $0.1 }
-        }
+        guard let smallest = sets.min(by: { $0.count < $1.count }) else { return }
+        for key in smallest { pods.withValue(key, visit) }
     }
 
     public func pod(_ name: String, namespace: String = "default") -> Pod? { pods["\(namespace)/\(name)"] }

@@ -343,4 +343,13 @@ struct StoreTests {
         }
         #expect(Array(q) == ["e", "k998", "k999"])
     }
+
+    /// Endpoint addresses in numeric order, equal ones in the order they came.
+    @Test func endpointAddressesSortNumerically() {
+        let ips = ["10.1.1.10", "10.1.1.9", "10.1.2.1", "10.1.1.255", "10.1.1.9"]
+        let list = ips.enumerated().map { EndpointAddress(ip: $0.element, podName: "p\($0.offset)", nodeName: nil, ports: [80]) }
+        let sorted = Cluster.sortedByIP(list)
+        #expect(sorted.map(\.ip) == ["10.1.1.9", "10.1.1.9", "10.1.1.10", "10.1.1.255", "10.1.2.1"])
+        #expect(sorted.prefix(2).map(\.podName) == ["p1", "p4"])
+    }
 }
