@@ -726,7 +726,7 @@ public struct Parser {
         }
         let n = try name()
         let propertyWords = allowed.map(\.rawValue)
-        let p = ObjectProperty(rawValue: try oneOf(propertyWords, what: "a property of a \(k.singular)")) ?? .exists
+        let p = ObjectProperty(rawValue: try oneOf(propertyWords, what: "a property of the \(k.singular)")) ?? .exists
         var value: Word?
         if p.takesValue { value = try word("the expected \(p.rawValue)") }
         return .property(kind: kind, name: n, property: p, value: value)

@@ -228,7 +228,7 @@ struct ParserTests {
         ("say", "1:4: expected text after 'say', found the end of the input"),
         ("pause 5s", "1:7: unexpected '5s' after the end of the statement"),
         ("expect pods where app=echo running four", "1:36: expected a count of pods, found 'four'"),
-        ("expect deployment echo availble 4", "1:24: expected a property of a deployment, found 'availble'"),
+        ("expect deployment echo availble 4", "1:24: expected a property of the deployment, found 'availble'"),
         ("expect curl n2:31000 times", "1:27: expected a count such as 4, found the end of the input"),
         ("expect resolve redis", "1:21: expected 'to ADDRESS' or 'fails', found the end of the input"),
         ("help me now", "1:9: unexpected 'now' after the end of the statement"),
