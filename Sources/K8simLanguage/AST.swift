@@ -173,82 +173,34 @@ public enum StrategyKind: String, Hashable, Sendable {
     case rolling, recreate
 }
 
+@dynamicMemberLookup
 public struct Deploy: Hashable, Sendable {
     public var name: Arg<String>
     public var image: Arg<ImageRef>
     public var replicas: Arg<Int>?
     public var labels: [Arg<KeyValue>] = []
-    /// The options most deploy statements leave out, kept on the heap only when one is given:
-    /// inline they made every `Deploy` 713 bytes, and a long script holds one per statement.
-    private var more = Rare<More>()
+    /// The options most deploy statements leave out (`d.port`, `d.surge`, ... through dynamic
+    /// member lookup), kept on the heap only when one is given: inline they made every `Deploy`
+    /// 713 bytes, and a long script holds one per statement.
+    private var more = Rare<Options>()
 
-    struct More: Hashable, Sendable {
-        var port: Arg<Int>?
-        var env: [Arg<KeyValue>] = []
-        var config: Arg<String>?
-        var cpu: Arg<Quantity>?
-        var memory: Arg<Quantity>?
-        var strategy: StrategyKind?
-        var surge: Arg<IntOrPercent>?
-        var unavailable: Arg<IntOrPercent>?
-        var minReady: Arg<Interval>?
-        var history: Arg<Int>?
-        var deadline: Arg<Interval>?
+    public struct Options: Hashable, Sendable {
+        public var port: Arg<Int>?
+        public var env: [Arg<KeyValue>] = []
+        public var config: Arg<String>?
+        public var cpu: Arg<Quantity>?
+        public var memory: Arg<Quantity>?
+        public var strategy: StrategyKind?
+        public var surge: Arg<IntOrPercent>?
+        public var unavailable: Arg<IntOrPercent>?
+        public var minReady: Arg<Interval>?
+        public var history: Arg<Int>?
+        public var deadline: Arg<Interval>?
     }
 
-    public var port: Arg<Int>? {
-        get { more.value.port }
-        set { more.change { $0.port = newValue } }
-    }
-
-    public var env: [Arg<KeyValue>] {
-        get { more.value.env }
-        set { more.change { $0.env = newValue } }
-    }
-
-    public var config: Arg<String>? {
-        get { more.value.config }
-        set { more.change { $0.config = newValue } }
-    }
-
-    public var cpu: Arg<Quantity>? {
-        get { more.value.cpu }
-        set { more.change { $0.cpu = newValue } }
-    }
-
-    public var memory: Arg<Quantity>? {
-        get { more.value.memory }
-        set { more.change { $0.memory = newValue } }
-    }
-
-    public var strategy: StrategyKind? {
-        get { more.value.strategy }
-        set { more.change { $0.strategy = newValue } }
-    }
-
-    public var surge: Arg<IntOrPercent>? {
-        get { more.value.surge }
-        set { more.change { $0.surge = newValue } }
-    }
-
-    public var unavailable: Arg<IntOrPercent>? {
-        get { more.value.unavailable }
-        set { more.change { $0.unavailable = newValue } }
-    }
-
-    public var minReady: Arg<Interval>? {
-        get { more.value.minReady }
-        set { more.change { $0.minReady = newValue } }
-    }
-
-    public var history: Arg<Int>? {
-        get { more.value.history }
-        set { more.change { $0.history = newValue } }
-    }
-
-    public var deadline: Arg<Interval>? {
-        get { more.value.deadline }
-        set { more.change { $0.deadline = newValue } }
+    public subscript<T>(dynamicMember path: WritableKeyPath<Options, T>) -> T {
+        get { more.value[keyPath: path] }
+        set { more.change { $0[keyPath: path] = newValue } }
     }
 
     public init(name: Arg<String>, image: Arg<ImageRef>) {
@@ -261,11 +213,12 @@ public struct Deploy: Hashable, Sendable {
 // walks fields by reflection).
 extension Deploy: CustomReflectable {
     public var customMirror: Mirror {
-        Mirror(self, children: [("name", name as Any), ("image", image), ("replicas", replicas as Any), ("port", port as Any),
-                                ("labels", labels), ("env", env), ("config", config as Any), ("cpu", cpu as Any),
-                                ("memory", memory as Any), ("strategy", strategy as Any), ("surge", surge as Any),
-                                ("unavailable", unavailable as Any), ("minReady", minReady as Any), ("history", history as Any),
-                                ("deadline", deadline as Any)], displayStyle: .struct)
+        let o = more.value
+        return Mirror(self, children: [("name", name as Any), ("image", image), ("replicas", replicas as Any), ("port", o.port as Any),
+                                       ("labels", labels), ("env", o.env), ("config", o.config as Any), ("cpu", o.cpu as Any),
+                                       ("memory", o.memory as Any), ("strategy", o.strategy as Any), ("surge", o.surge as Any),
+                                       ("unavailable", o.unavailable as Any), ("minReady", o.minReady as Any),
+                                       ("history", o.history as Any), ("deadline", o.deadline as Any)], displayStyle: .struct)
     }
 }
 
@@ -294,7 +247,7 @@ struct Rare<Value: Hashable & Sendable & DefaultInitializable>: Hashable, Sendab
 
 protocol DefaultInitializable { init() }
 
-extension Deploy.More: DefaultInitializable {}
+extension Deploy.Options: DefaultInitializable {}
 
 public struct SetImage: Hashable, Sendable {
     public var name: Arg<String>
