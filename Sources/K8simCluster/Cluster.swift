@@ -133,9 +133,9 @@ public struct Cluster: Sendable, Codable {
         }
     }
 
-    mutating func newMeta(name: String, namespace: String = "default") -> ObjectMeta {
+    mutating func newMeta(name: String, namespace: String = "default", key: String? = nil) -> ObjectMeta {
         defer { nextUID += 1 }
-        return ObjectMeta(name: name, namespace: namespace, uid: nextUID, creationTime: now)
+        return ObjectMeta(name: name, namespace: namespace, key: key ?? ObjectMeta.key(namespace, name), uid: nextUID, creationTime: now)
     }
 
     /// Makes room for `n` more pods in the store and the indices a ReplicaSet's pods go in,

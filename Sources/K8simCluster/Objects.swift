@@ -31,6 +31,15 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
         key = Self.key(namespace, name)
     }
 
+    /// With the key already built (it must be `namespace/name`).
+    init(name: String, namespace: String, key: String, uid: Int, creationTime: Millis) {
+        self.name = name
+        self.namespace = namespace
+        self.uid = uid
+        self.creationTime = creationTime
+        self.key = key
+    }
+
     /// `namespace/name`, the key objects are stored under: kept, not built on each use, as the
     /// controllers look objects up by it at every step.
     public private(set) var key: String

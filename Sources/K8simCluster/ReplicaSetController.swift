@@ -52,12 +52,23 @@ extension Cluster {
     }
 
     mutating func createPod(for rs: ReplicaSet) {
-        var name: String
+        // `<rs>-<5 random>`, written straight into the string, and its key built once.
+        let prefix = rs.name.utf8.prefix(57)
+        var name: String, key: String
         repeat {
-            let suffix = (0..<5).map { _ in DeploymentUtil.alphanums[Int(rng.next() % UInt64(DeploymentUtil.alphanums.count))] }
-            name = "\(rs.name.prefix(57))-\(String(decoding: suffix, as: UTF8.self))"
-        } while pods.contains(ObjectMeta.key(rs.meta.namespace, name))
-        var meta = newMeta(name: name, namespace: rs.meta.namespace)
+            name = String(unsafeUninitializedCapacity: prefix.count + 6) { out in
+                var i = out.initialize(from: prefix).1
+                out[i] = UInt8(ascii: "-")
+                i += 1
+                for _ in 0..<5 {
+                    out[i] = DeploymentUtil.alphanums[Int(rng.next() % UInt64(DeploymentUtil.alphanums.count))]
+                    i += 1
+                }
+                return i
+            }
+            key = ObjectMeta.key(rs.meta.namespace, name)
+        } while pods.contains(key)
+        var meta = newMeta(name: name, namespace: rs.meta.namespace, key: key)
         meta.labels = rs.template.labels
         meta.annotations = rs.template.annotations
         meta.owner = OwnerReference(kind: "ReplicaSet", name: rs.name, uid: rs.meta.uid)
