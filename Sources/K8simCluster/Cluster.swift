@@ -108,6 +108,15 @@ public struct Cluster: Sendable, Codable {
     /// When each deployment's progress-deadline check is due, so it is scheduled once.
     var deadlineChecks: [String: DeadlineCheck] = [:]
     var dirtyServices: OrderedSet<String> = []
+    /// Pods changed since each service's endpoints were last synced, applied one by one.
+    var endpointChanges: [String: [EndpointChange]] = [:]
+    /// Services whose endpoints are rebuilt from all their pods at the next sync (new or changed).
+    var endpointsStale: Set<String> = []
+    /// When set, every incremental sync is compared with a rebuild and differences are kept in
+    /// `endpointMismatches` (the random-operations test turns it on).
+    var checkEndpoints = false
+    var endpointMismatches: [String] = []
+    var endpointSyncsChecked = 0
     var allocatedNodePorts: [Int: String] = [:]
     var allocatedLoadBalancerIPs: [String: String] = [:]
     var usedClusterIPs: Set<String> = ["10.152.183.1", "10.152.183.10"]
@@ -358,17 +367,26 @@ public struct Cluster: Sendable, Codable {
     }
 
     /// A pod's readiness or existence changed: its owner recounts.
-    mutating func podChanged(_ pod: Pod) { podChanged(pod.meta) }
+    mutating func podChanged(_ pod: Pod) { podChanged(pod.meta, ip: pod.podIP) }
 
-    mutating func podChanged(_ meta: ObjectMeta) {
-        // The endpoints of every service selecting the pod may change.
-        for (key, s) in services where s.meta.namespace == meta.namespace {
-            if let sel = s.spec.selector, sel.selects(meta.labels) { dirtyServices.append(key) }
-        }
+    /// `ip`: the pod's address, when the pod may be gone by the time its services look.
+    mutating func podChanged(_ meta: ObjectMeta, ip: String? = nil) {
+        // The endpoints of every service selecting the pod change.
+        noteEndpointChange(meta.name, namespace: meta.namespace, labels: meta.labels, ip: ip, wake: true)
         guard let owner = meta.owner else { return }
         let key = ownerKey(owner, namespace: meta.namespace)
         // Pods of one owner change in runs: when it was the last queued, it is queued already.
         if dirtyReplicaSets.last != key { dirtyReplicaSets.append(key) }
+    }
+
+    /// Notes a pod change for the Endpoints controller of every service selecting the pod;
+    /// `wake` queues those services now (a bind does not: its address shows at their next sync).
+    mutating func noteEndpointChange(_ name: String, namespace: String, labels: OrderedDictionary<String, String>, ip: String?, wake: Bool) {
+        for (key, s) in services where s.meta.namespace == namespace {
+            guard let sel = s.spec.selector, sel.selects(labels) else { continue }
+            if wake { dirtyServices.append(key) }
+            endpointChanges[key, default: []].append(EndpointChange(pod: name, ip: ip))
+        }
     }
 
     /// The store key of a pod's owner. Pods change in runs of one owner, so the last key built
@@ -396,6 +414,13 @@ public struct Cluster: Sendable, Codable {
         for key in parked { unscheduled.append(key) }
         parked.removeAll()
     }
+}
+
+/// A pod whose address may have changed in a service's endpoints; `ip` is its address when
+/// known then (the pod may be gone when the service looks).
+struct EndpointChange: Codable, Hashable, Sendable {
+    var pod: String
+    var ip: String?
 }
 
 /// One label, as an index key (a struct, not a joined string, so nothing is built per pod).

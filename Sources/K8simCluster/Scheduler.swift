@@ -148,8 +148,10 @@ extension Cluster {
                 ContainerStatus(name: $0.name, image: $0.image, state: .waiting(reason: "ContainerCreating", message: ""),
                                 ready: false, restartCount: 0)
             }
-            return (name: pod.name, namespace: pod.meta.namespace, uid: pod.meta.uid, owner: pod.meta.owner?.uid, template: pod.template)
+            return (name: pod.name, namespace: pod.meta.namespace, uid: pod.meta.uid, owner: pod.meta.owner?.uid, template: pod.template,
+                    labels: pod.meta.labels)
         }) else { return }
+        noteEndpointChange(pod.name, namespace: pod.namespace, labels: pod.labels, ip: nil, wake: false)
         nodes.values[n].usedHosts = hosts
         nodes.values[n].usage.add(pod.template)
         if let owner = pod.owner { podsPerNodeByOwner[owner, default: [:]][nodeName, default: 0] += 1 }

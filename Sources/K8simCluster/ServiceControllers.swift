@@ -11,37 +11,175 @@ extension Cluster {
         }
     }
 
-    /// The Endpoints controller: the addresses of the pods the selector picks, ready and not.
+    /// The Endpoints controller: the addresses of the pods the selector picks, ready and not,
+    /// each list in address order. A new or changed service is built from all its pods; after
+    /// that only the pods that changed are looked at (a Service over 150,000 pods rebuilt its
+    /// lists from all of them at every instant a pod changed: 800 ms a node failure).
     mutating func syncEndpoints(_ key: String, _ s: Service) {
         guard let selector = s.spec.selector else { return }
-        ensureLabelIndex()
-        var ready: [EndpointAddress] = []
-        var notReady: [EndpointAddress] = []
-        forEachPod(matching: selector.map { ($0.key, $0.value) }, namespace: s.meta.namespace) { pod in
-            guard !pod.isTerminating, let ip = pod.podIP else { return }
-            var ports: [Int] = []
-            for p in s.spec.ports {
-                switch p.target {
-                case .number(let n): ports.append(n)
-                case .name(let name):
-                    if let cp = pod.template.containers.flatMap(\.ports).first(where: { $0.name == name }) { ports.append(cp.containerPort) }
+        let changes = endpointChanges.removeValue(forKey: key) ?? []
+        if let i = endpointsByService.index(forKey: key), !endpointsStale.contains(key),
+           changes.count * 8 < endpointsByService.values[i].ready.count + endpointsByService.values[i].notReady.count + 64 {
+            // Changed in place: the lists are taken out of the store so that no copy of them is made.
+            var ready: [EndpointAddress] = [], notReady: [EndpointAddress] = []
+            swap(&ready, &endpointsByService.values[i].ready)
+            swap(&notReady, &endpointsByService.values[i].notReady)
+            let changed = applyEndpointChanges(changes, &ready, &notReady, s)
+            if checkEndpoints {
+                endpointSyncsChecked += 1
+                let full = endpointAddresses(s, selector)
+                if full.ready != ready || full.notReady != notReady {
+                    endpointMismatches.append("\(key) at \(now): \(ready.map(\.ip)) / \(notReady.map(\.ip)) against \(full.ready.map(\.ip)) / \(full.notReady.map(\.ip))")
                 }
             }
-            guard ports.count == s.spec.ports.count else { return }
-            let address = EndpointAddress(ip: ip, podName: pod.name, nodeName: pod.nodeName, ports: ports)
-            if pod.isReady { ready.append(address) } else { notReady.append(address) }
+            swap(&ready, &endpointsByService.values[i].ready)
+            swap(&notReady, &endpointsByService.values[i].notReady)
+            if changed { noteEndpoints(s, endpointsByService.values[i]) }
+            return
         }
-        ready = Self.sortedByIP(ready)
-        notReady = Self.sortedByIP(notReady)
+        let (ready, notReady) = endpointAddresses(s, selector)
+        endpointsStale.remove(key)
         let old = endpointsByService[key]
         if old?.ready == ready && old?.notReady == notReady && old != nil { return }
         var e = old ?? Endpoints(meta: newMeta(name: s.name, namespace: s.meta.namespace))
         e.ready = ready
         e.notReady = notReady
         endpointsByService[key] = e
-        let shown = ready.map { "\($0.ip):\($0.ports.first ?? 0)" }.joined(separator: ",")
-        note("endpoint-controller", "endpoints \(s.name): [\(shown)]\(notReady.isEmpty ? "" : " not ready: \(notReady.count)")")
-        note("kube-proxy", "every node now sends \(s.clusterIP):\(s.spec.ports.first?.port ?? 0) to \(ready.count) endpoint(s)")
+        noteEndpoints(s, e)
+    }
+
+    mutating func noteEndpoints(_ s: Service, _ e: Endpoints) {
+        note("endpoint-controller", "endpoints \(s.name): [\(e.ready.map { "\($0.ip):\($0.ports.first ?? 0)" }.joined(separator: ","))]\(e.notReady.isEmpty ? "" : " not ready: \(e.notReady.count)")")
+        note("kube-proxy", "every node now sends \(s.clusterIP):\(s.spec.ports.first?.port ?? 0) to \(e.ready.count) endpoint(s)")
+    }
+
+    /// The address a pod has in a service's endpoints, and whether it is ready; nil when the
+    /// pod is not an endpoint (terminating, without an address, or without a target port).
+    func endpointAddress(of pod: Pod, _ s: Service) -> (address: EndpointAddress, ready: Bool)? {
+        guard !pod.isTerminating, let ip = pod.podIP else { return nil }
+        var ports: [Int] = []
+        for p in s.spec.ports {
+            switch p.target {
+            case .number(let n): ports.append(n)
+            case .name(let name):
+                if let cp = pod.template.containers.flatMap(\.ports).first(where: { $0.name == name }) { ports.append(cp.containerPort) }
+            }
+        }
+        guard ports.count == s.spec.ports.count else { return nil }
+        return (EndpointAddress(ip: ip, podName: pod.name, nodeName: pod.nodeName, ports: ports), pod.isReady)
+    }
+
+    /// Both lists from all the pods the selector picks.
+    mutating func endpointAddresses(_ s: Service, _ selector: OrderedDictionary<String, String>) -> (ready: [EndpointAddress], notReady: [EndpointAddress]) {
+        ensureLabelIndex()
+        var ready: [EndpointAddress] = []
+        var notReady: [EndpointAddress] = []
+        forEachPod(matching: selector.map { ($0.key, $0.value) }, namespace: s.meta.namespace) { pod in
+            guard let (address, isReady) = endpointAddress(of: pod, s) else { return }
+            if isReady { ready.append(address) } else { notReady.append(address) }
+        }
+        return (Self.sortedByIP(ready), Self.sortedByIP(notReady))
+    }
+
+    /// Takes the changed pods out of the lists (found by address) and puts them back as they are
+    /// now; returns whether the lists changed.
+    func applyEndpointChanges(_ changes: [EndpointChange], _ ready: inout [EndpointAddress], _ notReady: inout [EndpointAddress],
+                              _ s: Service) -> Bool {
+        // Each changed pod's addresses: those it had when it changed (a pod of that name may have
+        // gone and come back since) and the one it has now.
+        var names: [String] = []
+        var ips: [String: Set<String>] = [:]
+        for c in changes {
+            if ips[c.pod] == nil {
+                names.append(c.pod)
+                ips[c.pod] = []
+                if let ip = pods.withValue(ObjectMeta.key(s.meta.namespace, c.pod), \.podIP) ?? nil { ips[c.pod]?.insert(ip) }
+            }
+            if let ip = c.ip { ips[c.pod]?.insert(ip) }
+        }
+        var gone: [Int] = [], goneNotReady: [Int] = []
+        for name in names {
+            for ip in ips[name] ?? [] {
+                guard let value = AddressPool.parse(Substring(ip)) else { continue }
+                if let i = Self.index(of: name, ip: value, in: ready) { gone.append(i) }
+                if let i = Self.index(of: name, ip: value, in: notReady) { goneNotReady.append(i) }
+            }
+        }
+        let removed = Set(gone.map { ready[$0] }), removedNotReady = Set(goneNotReady.map { notReady[$0] })
+        Self.remove(gone, from: &ready)
+        Self.remove(goneNotReady, from: &notReady)
+        var added: [EndpointAddress] = [], addedNotReady: [EndpointAddress] = []
+        for name in names {
+            guard let now = pods.withValue(ObjectMeta.key(s.meta.namespace, name), { endpointAddress(of: $0, s) }) ?? nil else { continue }
+            if now.ready { added.append(now.address) } else { addedNotReady.append(now.address) }
+        }
+        Self.insert(added, into: &ready)
+        Self.insert(addedNotReady, into: &notReady)
+        return removed != Set(added) || removedNotReady != Set(addedNotReady)
+    }
+
+    /// Where the address with this pod name and address value is in a list in address order.
+    static func index(of name: String, ip: UInt32, in list: [EndpointAddress]) -> Int? {
+        var i = lowerBound(ip, in: list)
+        while i < list.count, AddressPool.parse(Substring(list[i].ip)) == ip {
+            if list[i].podName == name { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The first position whose address is not below `ip`, by binary search.
+    static func lowerBound(_ ip: UInt32, in list: [EndpointAddress], orAbove: Bool = false) -> Int {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let v = AddressPool.parse(Substring(list[mid].ip)) ?? 0
+            if v < ip || (orAbove && v == ip) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Removes the addresses at these positions, closing up the list in place (elements are
+    /// moved, not copied: a list of 150,000 addresses costs one pass of moves).
+    static func remove(_ positions: [Int], from list: inout [EndpointAddress]) {
+        let doomed = Array(Set(positions)).sorted()
+        guard let first = doomed.first else { return }
+        // Swapped through a buffer pointer: its swap moves the values, the array's copies them.
+        let kept = list.withUnsafeMutableBufferPointer { buf in
+            var write = first, d = 0
+            for read in first..<buf.count {
+                if d < doomed.count && doomed[d] == read {
+                    d += 1
+                    continue
+                }
+                buf.swapAt(write, read)
+                write += 1
+            }
+            return write
+        }
+        list.removeSubrange(kept...)
+    }
+
+    /// Puts addresses into a list in address order, each after any equal ones already there:
+    /// appended, then merged in from the back in one pass of moves.
+    static func insert(_ addresses: [EndpointAddress], into list: inout [EndpointAddress]) {
+        guard !addresses.isEmpty else { return }
+        let news = sortedByIP(addresses)
+        let at = news.map { lowerBound(AddressPool.parse(Substring($0.ip)) ?? 0, in: list, orAbove: true) }
+        let oldCount = list.count
+        list.append(contentsOf: news)
+        list.withUnsafeMutableBufferPointer { buf in
+            var s = oldCount - 1, t = buf.count - 1
+            for j in news.indices.reversed() {
+                while s >= at[j] {
+                    buf.swapAt(t, s)
+                    t -= 1
+                    s -= 1
+                }
+                buf[t] = news[j]
+                t -= 1
+            }
+        }
     }
 
     /// Addresses in numeric order (stable for equal ones). Each address is parsed once: parsing

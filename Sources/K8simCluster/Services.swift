@@ -243,6 +243,7 @@ extension Cluster {
         }
         services[key] = service
         dirtyServices.append(key)
+        endpointsStale.insert(key)
         note("api-server", "service \(name) stored with cluster IP \(service.clusterIP)")
         note("coredns", "\(name).\(namespace).svc.cluster.local resolves to \(service.clusterIP)")
         return outcome
@@ -254,6 +255,8 @@ extension Cluster {
         for p in s.spec.ports { if let np = p.nodePort { allocatedNodePorts[np] = nil } }
         if let ip = s.loadBalancerIP { allocatedLoadBalancerIPs[ip] = nil }
         endpointsByService[key] = nil
+        endpointChanges[key] = nil
+        endpointsStale.remove(key)
         usedClusterIPs.remove(s.clusterIP)
         dirtyServices.remove(key)
         // A pending LoadBalancer may get the address that was freed.

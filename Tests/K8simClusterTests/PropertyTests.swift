@@ -206,4 +206,30 @@ struct PropertyTests {
         // The bounds were really exercised, not skipped.
         #expect(surgeChecks > 2000 && availabilityChecks > 500, "\(surgeChecks) surge checks, \(availabilityChecks) availability checks")
     }
+
+    /// A Service over the deployments of random sequences: its endpoints, kept by applying each
+    /// pod's change, match a rebuild from all its pods at every sync and at the end.
+    @Test func endpointsFollowEveryPodChange() throws {
+        var seeds = SplitMix64(seed: 77)
+        var syncsChecked = 0
+        for run in 0..<100 {
+            let seed = seeds.next()
+            var rng = SplitMix64(seed: seed)
+            let ops = Self.randomOps(&rng, count: 25)
+            var c = Cluster(ClusterConfig(seed: seed))
+            c.checkEndpoints = true
+            try c.applyService(name: "echo", spec: ServiceSpec(selector: ["app": "echo"], ports: [ServicePort(port: 80)]))
+            var ctx = Context()
+            for op in ops { try? Self.apply(op, to: &c, &ctx) }
+            try c.settle()
+            #expect(c.endpointMismatches.isEmpty, "run \(run) (seed \(seed)): \(c.endpointMismatches.prefix(2))")
+            let e = try #require(c.endpointsByService["default/echo"])
+            let spec = try #require(c.services["default/echo"]?.spec)
+            let full = c.endpointAddresses(try #require(c.services["default/echo"]), try #require(spec.selector))
+            #expect(e.ready == full.ready && e.notReady == full.notReady, "run \(run): endpoints differ from a rebuild")
+            #expect(e.ready.count == c.pods.values.filter { $0.isReady && !$0.isTerminating }.count)
+            syncsChecked += c.endpointSyncsChecked
+        }
+        #expect(syncsChecked > 1000, "only \(syncsChecked) incremental syncs were checked")
+    }
 }
