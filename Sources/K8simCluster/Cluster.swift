@@ -153,8 +153,11 @@ public struct Cluster: Sendable, Codable {
         guard n > 64 else { return }
         pods.reserveCapacity(pods.count + n)
         podsByOwner[owner, default: []].reserveCapacity((podsByOwner[owner]?.count ?? 0) + n)
-        for (k, v) in labels where labelIndexBuilt {
-            podsByLabel[LabelPair(key: k, value: v), default: []].reserveCapacity((podsByLabel[LabelPair(key: k, value: v)]?.count ?? 0) + n)
+        if labelIndexBuilt {
+            for (k, v) in labels {
+                let label = LabelPair(key: k, value: v)
+                podsByLabel[label, default: []].reserveCapacity((podsByLabel[label]?.count ?? 0) + n)
+            }
         }
         unscheduled.reserveCapacity(unscheduled.count + n)
     }
@@ -351,8 +354,8 @@ public struct Cluster: Sendable, Codable {
             podsByNode[node]?.remove(key)
             if let n = nodes.index(forKey: node) {
                 nodes.values[n].usage.add(pod.template, sign: -1)
-                if let ip = pod.podIP, let host = Self.hostNumber(ip) {
-                    nodes.values[n].usedHosts[host] = false
+                if let ip = pod.podIP.flatMap({ AddressPool.parse(Substring($0)) }) {
+                    nodes.values[n].usedHosts[Int(ip & 0xFF)] = false
                 }
             }
             if let owner = pod.meta.owner { podsPerNodeByOwner[owner.uid]?[node]? -= 1 }
@@ -396,18 +399,6 @@ public struct Cluster: Sendable, Codable {
         let key = ObjectMeta.key(namespace, owner.name)
         lastOwnerKey = OwnerKeyMemo(uid: owner.uid, key: key)
         return key
-    }
-
-    /// The last number of a dotted address (`10.1.3.7` → 7), if it is one of 0...255.
-    static func hostNumber(_ ip: String) -> Int? {
-        var value = 0, scale = 1
-        for b in ip.utf8.reversed() {
-            if b == UInt8(ascii: ".") { break }
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b), scale <= 100 else { return nil }
-            value += Int(b - UInt8(ascii: "0")) * scale
-            scale *= 10
-        }
-        return scale > 1 && value < 256 ? value : nil
     }
 
     mutating func unpark() {

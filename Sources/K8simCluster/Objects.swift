@@ -24,11 +24,7 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
     public var owner: OwnerReference?
 
     public init(name: String, namespace: String = "default", uid: Int = 0, creationTime: Millis = 0) {
-        self.name = name
-        self.namespace = namespace
-        self.uid = uid
-        self.creationTime = creationTime
-        key = Self.key(namespace, name)
+        self.init(name: name, namespace: namespace, key: Self.key(namespace, name), uid: uid, creationTime: creationTime)
     }
 
     /// With the key already built (it must be `namespace/name`).

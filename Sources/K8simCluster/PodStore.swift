@@ -27,10 +27,10 @@ public struct PodStore: Sequence, Sendable, Equatable {
                 removeValue(forKey: key)
                 return
             }
-            if table.insertNew(key, newValue) {
-                tally(Self.share(newValue), 1)
-            } else if let i = table.index(forKey: key) {
+            if let i = table.insertNew(key, newValue) {
                 modify(at: i) { $0 = newValue }
+            } else {
+                tally(Self.share(newValue), 1)
             }
         }
     }

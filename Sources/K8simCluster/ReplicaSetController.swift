@@ -99,14 +99,14 @@ extension Cluster {
                 case .running: 2
                 default: 3
                 }
-                ranks.append(PodDeletionRank(key: p.meta.key, name: p.name, node: p.nodeName, assigned: p.nodeName != nil, phase: phase,
+                ranks.append(PodDeletionRank(key: p.meta.key, name: p.name, node: p.nodeName, phase: phase,
                                              ready: p.isReady, readySince: p.readySince, restarts: p.restarts,
                                              created: p.meta.creationTime, uid: p.meta.uid))
             }
         }
         for i in ranks.indices { ranks[i].podsOnNode = ranks[i].node.map { perNode[$0] ?? 0 } ?? 0 }
         ranks.sort { a, b in
-            if a.assigned != b.assigned { return !a.assigned }
+            if (a.node == nil) != (b.node == nil) { return a.node == nil }
             if a.phase != b.phase { return a.phase < b.phase }
             if a.ready != b.ready { return !a.ready }
             if a.podsOnNode != b.podsOnNode { return a.podsOnNode > b.podsOnNode }
@@ -124,7 +124,6 @@ struct PodDeletionRank {
     var key: String
     var name: String
     var node: String?
-    var assigned: Bool
     var phase: Int
     var ready: Bool
     var readySince: Millis?

@@ -127,11 +127,6 @@ extension Cluster {
         return nil
     }
 
-    mutating func bind(_ key: String, to nodeName: String) {
-        guard let n = nodes.index(forKey: nodeName) else { return }
-        bind(key, toNodeAt: n)
-    }
-
     /// Binds in place: the pod and the node are changed where they are stored, not copied out
     /// and written back (a pod copy is a dozen reference counts, and there are 150,000 of them).
     mutating func bind(_ key: String, toNodeAt n: Int) {

@@ -115,15 +115,22 @@ public struct AddressPool: Codable, Hashable, Sendable {
         return AddressPool(name: name, first: a, last: b)
     }
 
+    /// A dotted IPv4 address as a number. Walks the parts in place (no array of them): the
+    /// Endpoints controller and pod removal parse addresses on their hot paths.
     public static func parse(_ s: Substring) -> UInt32? {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var ip: UInt32 = 0
-        for p in parts {
+        let u = s.utf8
+        var ip: UInt32 = 0, parts = 0
+        var start = u.startIndex
+        while true {
+            let end = u[start...].firstIndex(of: UInt8(ascii: ".")) ?? u.endIndex
+            let p = s[start..<end]
             guard let v = UInt32(p), v <= 255, !p.isEmpty, p.count <= 3 else { return nil }
             ip = ip << 8 | v
+            parts += 1
+            if end == u.endIndex { return parts == 4 ? ip : nil }
+            guard parts < 4 else { return nil }
+            start = u.index(after: end)
         }
-        return ip
     }
 }
 

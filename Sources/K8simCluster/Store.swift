@@ -19,25 +19,20 @@ public struct SlotMap<Value>: Sequence {
         get { positions[key].map { values[$0] } }
         set {
             if let newValue {
-                if let i = positions.insertIfAbsent(key, values.count) {
-                    values[i] = newValue
-                } else {
-                    keys.append(key)
-                    values.append(newValue)
-                }
+                if let i = insertNew(key, newValue) { values[i] = newValue }
             } else {
                 removeValue(forKey: key)
             }
         }
     }
 
-    /// Adds a value under a new key and returns true; returns false (and changes nothing) if
-    /// the key is taken. One look-up of the key.
-    public mutating func insertNew(_ key: String, _ value: Value) -> Bool {
-        guard positions.insertIfAbsent(key, values.count) == nil else { return false }
+    /// Adds a value under a new key and returns nil; if the key is taken, changes nothing and
+    /// returns its position. One look-up of the key.
+    public mutating func insertNew(_ key: String, _ value: Value) -> Int? {
+        if let taken = positions.insertIfAbsent(key, values.count) { return taken }
         keys.append(key)
         values.append(value)
-        return true
+        return nil
     }
 
     public mutating func reserveCapacity(_ n: Int) { positions.reserveCapacity(n) }
@@ -208,7 +203,6 @@ extension SlotSet: KeyList {}
 /// failure 100 ms to copy.
 struct ShardedIndex: Sendable {
     private var shards: [StringTable] = [StringTable()]
-    private var count = 0
     private static let splitAt = 4096
     private static let shardCount = 256
 
@@ -225,8 +219,8 @@ struct ShardedIndex: Sendable {
         set {
             if let newValue {
                 let h = StringTable.hash(key)
-                if shards[shard(h)].updateValue(newValue, forKey: key, hash: h) == nil { count += 1 }
-                if shards.count == 1 && count > Self.splitAt { split() }
+                shards[shard(h)].updateValue(newValue, forKey: key, hash: h)
+                splitIfLarge()
             } else {
                 removeValue(forKey: key)
             }
@@ -238,23 +232,24 @@ struct ShardedIndex: Sendable {
     mutating func insertIfAbsent(_ key: String, _ value: Int) -> Int? {
         let h = StringTable.hash(key)
         if let old = shards[shard(h)].insertIfAbsent(value, forKey: key, hash: h) { return old }
-        count += 1
-        if shards.count == 1 && count > Self.splitAt { split() }
+        splitIfLarge()
         return nil
     }
 
     @discardableResult
     mutating func removeValue(forKey key: String) -> Int? {
         let h = StringTable.hash(key)
-        guard let old = shards[shard(h)].removeValue(forKey: key, hash: h) else { return nil }
-        count -= 1
-        return old
+        return shards[shard(h)].removeValue(forKey: key, hash: h)
     }
 
     mutating func reserveCapacity(_ n: Int) {
         if shards.count == 1 && n > Self.splitAt { split() }
         let each = shards.count == 1 ? n : n / Self.shardCount + n / (4 * Self.shardCount)
         for i in shards.indices { shards[i].reserveCapacity(each) }
+    }
+
+    private mutating func splitIfLarge() {
+        if shards.count == 1 && shards[0].count > Self.splitAt { split() }
     }
 
     private mutating func split() {

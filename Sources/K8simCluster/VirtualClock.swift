@@ -13,7 +13,8 @@ public struct VirtualClock: Sendable {
     private var instants = MinHeap<Int64>()
     private var nextSequence: UInt64 = 0
     private var foreground = 0
-    public private(set) var pendingCount = 0
+    /// Timers not yet fired (counted over the instants: there are few).
+    public var pendingCount: Int { buckets.values.reduce(0) { $0 + $1.count } }
 
     public struct Timer: Codable, Sendable, Hashable {
         public var due: Int64
@@ -42,7 +43,6 @@ public struct VirtualClock: Sendable {
 
     private mutating func insert(_ timer: Timer) {
         if !timer.background { foreground += 1 }
-        pendingCount += 1
         if buckets[timer.due] == nil { instants.push(timer.due) }
         buckets[timer.due, default: []].append(timer)
     }
@@ -54,7 +54,6 @@ public struct VirtualClock: Sendable {
         for (due, list) in buckets {
             guard let i = list.firstIndex(where: { $0.sequence == sequence }) else { continue }
             if !list[i].background { foreground -= 1 }
-            pendingCount -= 1
             buckets[due]?.remove(at: i)
             if buckets[due]?.isEmpty == true {
                 buckets[due] = nil
@@ -71,7 +70,6 @@ public struct VirtualClock: Sendable {
         guard let instant = instants.first, instant <= time else { return [] }
         _ = instants.pop()
         let fired = buckets.removeValue(forKey: instant) ?? []
-        pendingCount -= fired.count
         for t in fired where !t.background { foreground -= 1 }
         now = max(now, instant)
         return fired
