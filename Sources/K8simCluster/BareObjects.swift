@@ -6,7 +6,7 @@ extension Cluster {
     @discardableResult
     public mutating func applyNamespace(_ name: String) throws(ClusterError) -> ApplyOutcome {
         guard Self.isDNSLabel(name) else {
-            throw .invalid("Namespace", name, "metadata.name: Invalid value: \"\(name)\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character")
+            throw .invalid("Namespace", name, field: "metadata.name", "Invalid value: \"\(name)\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character")
         }
         if namespaces[name] != nil { return .unchanged }
         namespaces[name] = Namespace(meta: newMeta(name: name, namespace: ""))
@@ -21,12 +21,12 @@ extension Cluster {
         var spec = DeploymentSpec(selector: selector, template: template)
         spec.replicas = replicas
         do { try Self.validate(name: name, spec: spec) } catch {
-            throw ClusterError(error.message.replacingDeploymentWithReplicaSet())
+            throw error.about(kind: "ReplicaSet")
         }
         guard namespaces[namespace] != nil else { throw .notFound("namespaces", namespace) }
         let key = "\(namespace)/\(name)"
         if var rs = replicaSets[key] {
-            if rs.selector != selector { throw .invalid("ReplicaSet", name, "spec.selector: Invalid value: ...: field is immutable") }
+            if rs.selector != selector { throw .invalid("ReplicaSet", name, field: "spec.selector", "Invalid value: ...: field is immutable") }
             if rs.replicas == replicas && rs.template == template && rs.minReadySeconds == minReadySeconds && rs.meta.labels == labels {
                 return .unchanged
             }
@@ -49,16 +49,16 @@ extension Cluster {
     @discardableResult
     public mutating func applyPod(name: String, namespace: String = "default", template: PodTemplate) throws(ClusterError) -> ApplyOutcome {
         guard Self.isDNSSubdomain(name) else {
-            throw .invalid("Pod", name, "metadata.name: Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
+            throw .invalid("Pod", name, field: "metadata.name", "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
         }
         guard !template.containers.isEmpty, template.containers.allSatisfy({ !$0.image.isEmpty }) else {
-            throw .invalid("Pod", name, "spec.containers[0].image: Required value")
+            throw .invalid("Pod", name, field: "spec.containers[0].image", "Required value")
         }
         guard namespaces[namespace] != nil else { throw .notFound("namespaces", namespace) }
         let key = "\(namespace)/\(name)"
         if let existing = pods[key] {
             if existing.template == template { return .unchanged }
-            throw .invalid("Pod", name, "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")
+            throw .invalid("Pod", name, field: "spec", "Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")
         }
         var meta = newMeta(name: name, namespace: namespace)
         meta.labels = template.labels
@@ -66,12 +66,5 @@ extension Cluster {
         insertPod(Pod(meta: meta, template: template))
         unscheduled.append(key)
         return .created
-    }
-}
-
-extension String {
-    func replacingDeploymentWithReplicaSet() -> String {
-        guard hasPrefix("The Deployment ") else { return self }
-        return "The ReplicaSet " + dropFirst("The Deployment ".count)
     }
 }

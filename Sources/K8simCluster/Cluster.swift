@@ -1,24 +1,5 @@
 import OrderedCollections
 
-/// An error a real API server or kubectl would give, in their words.
-public struct ClusterError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-
-    static func notFound(_ resource: String, _ name: String) -> ClusterError {
-        ClusterError("\(resource) \"\(name)\" not found")
-    }
-
-    static func alreadyExists(_ resource: String, _ name: String) -> ClusterError {
-        ClusterError("\(resource) \"\(name)\" already exists")
-    }
-
-    static func invalid(_ kind: String, _ name: String, _ detail: String) -> ClusterError {
-        ClusterError("The \(kind) \"\(name)\" is invalid: \(detail)")
-    }
-}
-
 /// How long things take in virtual time. The defaults follow Kubernetes 1.32+ and what the
 /// recordings show (a pod Running and Ready about two seconds after it is bound).
 public struct Timings: Codable, Hashable, Sendable {

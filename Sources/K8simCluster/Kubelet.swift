@@ -52,7 +52,7 @@ extension Cluster {
                 guard var pod = pods[key] else { return }
                 let message = "failed to pull and unpack image \"\(image)\": not found"
                 record(.warning, "Failed", "pod", name, "Failed to pull image \"\(shownImage)\": \(message)", source: "kubelet", namespace: ns)
-                record(.warning, "Failed", "pod", name, "Error: ErrImagePull", source: "kubelet", namespace: ns)
+                record(.warning, "Failed", "pod", name, .errImagePull, source: "kubelet", namespace: ns)
                 note("kubelet", "\(nodeName): pulling \(shownImage) for \(name) failed; backing off")
                 // ErrImagePull on the first failure, ImagePullBackOff while waiting to retry.
                 let reason = pod.pullFailures == 0 ? "ErrImagePull" : "ImagePullBackOff"
@@ -122,7 +122,7 @@ extension Cluster {
         let key = "\(namespace)/\(name)"
         guard var pod = pods[key] else { throw .notFound("pods", name) }
         guard !pod.isTerminating, pod.phase == .running, let nodeName = pod.nodeName, nodes[nodeName]?.kubeletUp == true else {
-            throw ClusterError("pod \"\(name)\" has no running container to crash")
+            throw .refused("pod \"\(name)\" has no running container to crash")
         }
         let restarts = pod.restarts
         for i in pod.containerStatuses.indices {

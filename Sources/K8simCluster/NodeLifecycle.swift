@@ -6,8 +6,8 @@ extension Cluster {
     public mutating func addNode(name: String, cpuMillis: Int64 = 4000, memoryBytes: Int64 = 8 << 30,
                                  labels: OrderedDictionary<String, String> = [:]) throws(ClusterError) {
         guard nodes[name] == nil else { throw .alreadyExists("nodes", name) }
-        guard cpuMillis > 0, memoryBytes > 0 else { throw .invalid("Node", name, "status.capacity: cpu and memory must be positive") }
-        guard nodes.count < Self.maxNodes else { throw ClusterError("a cluster has at most \(Self.maxNodes) nodes") }
+        guard cpuMillis > 0, memoryBytes > 0 else { throw .invalid("Node", name, field: "status.capacity", "cpu and memory must be positive") }
+        guard nodes.count < Self.maxNodes else { throw .refused("a cluster has at most \(Self.maxNodes) nodes") }
         nodeCount += 1
         var meta = newMeta(name: name, namespace: "")
         meta.labels = ["kubernetes.io/hostname": name, "kubernetes.io/os": "linux"]
@@ -49,7 +49,7 @@ extension Cluster {
     /// The node stops answering: no more heartbeats. Kubernetes notices after the grace period.
     public mutating func failNode(_ name: String) throws(ClusterError) {
         guard var node = nodes[name] else { throw .notFound("nodes", name) }
-        guard node.kubeletUp else { throw ClusterError("node \(name) has already failed") }
+        guard node.kubeletUp else { throw .refused("node \(name) has already failed") }
         node.kubeletUp = false
         node.lastHeartbeat = now
         nodes[name] = node
@@ -63,7 +63,7 @@ extension Cluster {
 
     public mutating func recoverNode(_ name: String) throws(ClusterError) {
         guard var node = nodes[name] else { throw .notFound("nodes", name) }
-        guard !node.kubeletUp else { throw ClusterError("node \(name) has not failed") }
+        guard !node.kubeletUp else { throw .refused("node \(name) has not failed") }
         node.kubeletUp = true
         node.lastHeartbeat = now
         for timer in [node.graceTimer, node.evictionTimer] {

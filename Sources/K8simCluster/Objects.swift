@@ -467,7 +467,7 @@ public struct Event: Sendable {
     public var objectName: String
     public var namespace: String
     public var source: String
-    var detail: EventMessage
+    public internal(set) var detail: EventMessage
 
     /// `pod/echo-abc12`, `deployment/echo`, `node/n1`.
     public var object: String { "\(objectKind)/\(objectName)" }
@@ -498,8 +498,9 @@ public struct Event: Sendable {
     }
 }
 
-/// An event's message: the few that every pod records, kept as their parts; any other as text.
-enum EventMessage: Hashable, Sendable, ExpressibleByStringInterpolation {
+/// An event's message: the few that every pod records, and those a summary reads, kept as
+/// their parts; any other as text.
+public enum EventMessage: Hashable, Sendable, ExpressibleByStringInterpolation {
     case text(String)
     case scheduled(node: String)
     case pulling(image: String)
@@ -509,9 +510,13 @@ enum EventMessage: Hashable, Sendable, ExpressibleByStringInterpolation {
     case started(container: String)
     case createdPod(String)
     case deletedPod(String)
+    /// The kubelet's `Error: ErrImagePull` (kuberuntime_container.go, startContainer).
+    case errImagePull
+    /// MetalLB's `Assigned IP ["10.64.140.43"]` (controller/service.go).
+    case assignedIP(String)
 
-    init(stringLiteral value: String) { self = .text(value) }
-    init(stringInterpolation: DefaultStringInterpolation) { self = .text(String(stringInterpolation: stringInterpolation)) }
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(stringInterpolation: DefaultStringInterpolation) { self = .text(String(stringInterpolation: stringInterpolation)) }
 
     func text(name: String, namespace: String) -> String {
         switch self {
@@ -525,6 +530,8 @@ enum EventMessage: Hashable, Sendable, ExpressibleByStringInterpolation {
         case .started(let container): "Started container \(container)"
         case .createdPod(let pod): "Created pod: \(pod)"
         case .deletedPod(let pod): "Deleted pod: \(pod)"
+        case .errImagePull: "Error: ErrImagePull"
+        case .assignedIP(let ip): "Assigned IP [\"\(ip)\"]"
         }
     }
 }

@@ -104,7 +104,7 @@ public struct AddressPool: Codable, Hashable, Sendable {
 
     /// `A-B` or a CIDR such as `10.64.140.0/28`, as MetalLB's configuration takes them.
     public static func parse(range text: String, name: String = "default") throws(ClusterError) -> AddressPool {
-        let bad = ClusterError("invalid address range \"\(text)\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)")
+        let bad = ClusterError.refused("invalid address range \"\(text)\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)")
         if let slash = text.firstIndex(of: "/") {
             guard let base = parse(text[..<slash]), let bits = Int(text[text.index(after: slash)...]), (16...32).contains(bits) else { throw bad }
             let size = (UInt32(1) << UInt32(32 - bits)) &- 1
@@ -173,39 +173,39 @@ extension Cluster {
     @discardableResult
     public mutating func applyService(name: String, namespace: String = "default", spec: ServiceSpec,
                                       labels: OrderedDictionary<String, String> = [:]) throws(ClusterError) -> ApplyOutcome {
-        func invalid(_ detail: String) -> ClusterError { .invalid("Service", name, detail) }
+        func invalid(_ field: String, _ detail: String) -> ClusterError { .invalid("Service", name, field: field, detail) }
         // Exports keep the node ports the user asked for, not the ones allocated.
         var spec = spec
         for i in spec.ports.indices { spec.ports[i].nodePortRequested = spec.ports[i].nodePort != nil }
         guard Self.isDNSLabel(name) else {
-            throw invalid("metadata.name: Invalid value: \"\(name)\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
+            throw invalid("metadata.name", "Invalid value: \"\(name)\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')")
         }
         guard namespaces[namespace] != nil else { throw .notFound("namespaces", namespace) }
-        if spec.ports.isEmpty { throw invalid("spec.ports: Required value") }
+        if spec.ports.isEmpty { throw invalid("spec.ports", "Required value") }
         let key = "\(namespace)/\(name)"
         let existing = services[key]
         var seen: Set<String> = []
         for (i, p) in spec.ports.enumerated() {
             if p.port < 1 || p.port > 65535 {
-                throw invalid("spec.ports[\(i)].port: Invalid value: \(p.port): must be between 1 and 65535, inclusive")
+                throw invalid("spec.ports[\(i)].port", "Invalid value: \(p.port): must be between 1 and 65535, inclusive")
             }
             if case .number(let t) = p.target, t < 1 || t > 65535 {
-                throw invalid("spec.ports[\(i)].targetPort: Invalid value: \(t): must be between 1 and 65535, inclusive")
+                throw invalid("spec.ports[\(i)].targetPort", "Invalid value: \(t): must be between 1 and 65535, inclusive")
             }
-            if spec.ports.count > 1 && (p.name ?? "").isEmpty { throw invalid("spec.ports[\(i)].name: Required value") }
+            if spec.ports.count > 1 && (p.name ?? "").isEmpty { throw invalid("spec.ports[\(i)].name", "Required value") }
             if !seen.insert("\(p.port)/\(p.proto)").inserted {
-                throw invalid("spec.ports[\(i)]: Duplicate value: core.ServicePort{Name:\"\(p.name ?? "")\", Protocol:\"\(p.proto)\", Port:\(p.port)}")
+                throw invalid("spec.ports[\(i)]", "Duplicate value: core.ServicePort{Name:\"\(p.name ?? "")\", Protocol:\"\(p.proto)\", Port:\(p.port)}")
             }
             if let np = p.nodePort {
                 if spec.type == .clusterIP {
-                    throw invalid("spec.ports[\(i)].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'")
+                    throw invalid("spec.ports[\(i)].nodePort", "Forbidden: may not be used when `type` is 'ClusterIP'")
                 }
                 if !Self.nodePortRange.contains(np) {
-                    throw invalid("spec.ports[\(i)].nodePort: Invalid value: \(np): provided port is not in the valid range. The range of valid ports is 30000-32767")
+                    throw invalid("spec.ports[\(i)].nodePort", "Invalid value: \(np): provided port is not in the valid range. The range of valid ports is 30000-32767")
                 }
                 let ownedBefore = existing?.spec.ports.contains { $0.nodePort == np } ?? false
                 if !ownedBefore && allocatedNodePorts[np] != nil {
-                    throw invalid("spec.ports[\(i)].nodePort: Invalid value: \(np): provided port is already allocated")
+                    throw invalid("spec.ports[\(i)].nodePort", "Invalid value: \(np): provided port is already allocated")
                 }
             }
         }
@@ -224,7 +224,7 @@ extension Cluster {
             service = s
             outcome = .configured
         } else {
-            guard let ip = allocateClusterIP() else { throw invalid("spec.clusterIPs: Internal error: failed to allocate a serviceIP: range is full") }
+            guard let ip = allocateClusterIP() else { throw invalid("spec.clusterIPs", "Internal error: failed to allocate a serviceIP: range is full") }
             var meta = newMeta(name: name, namespace: namespace)
             meta.labels = labels
             service = Service(meta: meta, spec: spec, clusterIP: ip)
@@ -237,7 +237,7 @@ extension Cluster {
                 if let np = service.spec.ports[i].nodePort {
                     allocatedNodePorts[np] = key
                 } else {
-                    guard let np = allocateNodePort() else { throw invalid("spec.ports[\(i)].nodePort: Internal error: range is full") }
+                    guard let np = allocateNodePort() else { throw invalid("spec.ports[\(i)].nodePort", "Internal error: range is full") }
                     service.spec.ports[i].nodePort = np
                     allocatedNodePorts[np] = key
                 }
@@ -294,10 +294,10 @@ extension Cluster {
     public mutating func applyConfigMap(name: String, namespace: String = "default",
                                         data: OrderedDictionary<String, String>) throws(ClusterError) -> ApplyOutcome {
         guard Self.isDNSSubdomain(name) else {
-            throw .invalid("ConfigMap", name, "metadata.name: Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
+            throw .invalid("ConfigMap", name, field: "metadata.name", "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
         }
         for k in data.keys where k.isEmpty || !k.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }) {
-            throw .invalid("ConfigMap", name, "data[\(k)]: Invalid value: \"\(k)\": a valid config key must consist of alphanumeric characters, '-', '_' or '.'")
+            throw .invalid("ConfigMap", name, field: "data[\(k)]", "Invalid value: \"\(k)\": a valid config key must consist of alphanumeric characters, '-', '_' or '.'")
         }
         // Older MetalLB reads its pools from ConfigMap metallb-system/config (the seed's way).
         var pools: [AddressPool]?
@@ -338,14 +338,14 @@ extension Cluster {
         var env: OrderedDictionary<String, String> = [:]
         for c in template.containers {
             for from in c.envFrom {
-                guard let cm = configMaps["\(namespace)/\(from)"] else { throw ClusterError("configmap \"\(from)\" not found") }
+                guard let cm = configMaps["\(namespace)/\(from)"] else { throw .notFound("configmap", from) }
                 for (k, v) in cm.data { env[k] = v }
             }
             for e in c.env {
                 if let ref = e.configMapKey {
-                    guard let cm = configMaps["\(namespace)/\(ref.name)"] else { throw ClusterError("configmap \"\(ref.name)\" not found") }
+                    guard let cm = configMaps["\(namespace)/\(ref.name)"] else { throw .notFound("configmap", ref.name) }
                     guard let v = cm.data[ref.key] else {
-                        throw ClusterError("couldn't find key \(ref.key) in ConfigMap \(namespace)/\(ref.name)")
+                        throw .refused("couldn't find key \(ref.key) in ConfigMap \(namespace)/\(ref.name)")
                     }
                     env[e.name] = v
                 } else {
@@ -361,9 +361,9 @@ extension Cluster {
     /// `microk8s enable metallb:A-B`: a layer-2 pool. LoadBalancer services take addresses
     /// from it in order.
     public mutating func enableMetalLB(pools: [AddressPool]) throws(ClusterError) {
-        guard !pools.isEmpty else { throw ClusterError("metallb needs at least one address pool") }
+        guard !pools.isEmpty else { throw .refused("metallb needs at least one address pool") }
         for p in pools where p.first > p.last || p.last - p.first >= 65536 {
-            throw ClusterError("invalid address range \(AddressPool.address(p.first))-\(AddressPool.address(p.last)): the first address must not come after the last, and a pool holds at most 65536 addresses")
+            throw .refused("invalid address range \(AddressPool.address(p.first))-\(AddressPool.address(p.last)): the first address must not come after the last, and a pool holds at most 65536 addresses")
         }
         if namespaces["metallb-system"] == nil {
             namespaces["metallb-system"] = Namespace(meta: newMeta(name: "metallb-system", namespace: ""))
@@ -399,12 +399,12 @@ extension Cluster {
                 inAddresses = false
             } else if item.hasPrefix("protocol:") {
                 let proto = String(item.dropFirst(9)).trimmingBlanks()
-                if proto != "layer2" { throw ClusterError("metallb pool \"\(name)\": k8sim models the layer2 protocol only, not \"\(proto)\"") }
+                if proto != "layer2" { throw .refused("metallb pool \"\(name)\": k8sim models the layer2 protocol only, not \"\(proto)\"") }
             } else if item.hasPrefix("addresses:") {
                 inAddresses = true
             }
         }
-        if !sawPools || pools.isEmpty { throw ClusterError("metallb config has no address-pools with addresses") }
+        if !sawPools || pools.isEmpty { throw .refused("metallb config has no address-pools with addresses") }
         return pools
     }
 
@@ -419,7 +419,7 @@ extension Cluster {
                     s.loadBalancerIP = text
                     allocatedLoadBalancerIPs[text] = key
                     services[key] = s
-                    record("IPAllocated", "service", s.name, "Assigned IP [\"\(text)\"]", source: "metallb-controller", namespace: s.meta.namespace)
+                    record("IPAllocated", "service", s.name, .assignedIP(text), source: "metallb-controller", namespace: s.meta.namespace)
                     note("metallb-controller", "\(s.name) gets \(text)")
                     announce(key)
                     return

@@ -22,47 +22,47 @@ extension Cluster {
 
     /// Upstream's validation of a Deployment, with its messages.
     public static func validate(name: String, spec: DeploymentSpec) throws(ClusterError) {
-        func invalid(_ detail: String) -> ClusterError { .invalid("Deployment", name, detail) }
+        func invalid(_ field: String, _ detail: String) -> ClusterError { .invalid("Deployment", name, field: field, detail) }
         guard isDNSSubdomain(name) else {
-            throw invalid("metadata.name: Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
+            throw invalid("metadata.name", "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
         }
-        if spec.replicas < 0 { throw invalid("spec.replicas: Invalid value: \(spec.replicas): must be greater than or equal to 0") }
+        if spec.replicas < 0 { throw invalid("spec.replicas", "Invalid value: \(spec.replicas): must be greater than or equal to 0") }
         if spec.replicas > Limits.replicas {
-            throw invalid("spec.replicas: Invalid value: \(spec.replicas): k8sim runs at most \(Limits.replicas) replicas of one workload")
+            throw invalid("spec.replicas", "Invalid value: \(spec.replicas): k8sim runs at most \(Limits.replicas) replicas of one workload")
         }
-        if spec.selector.isEmpty { throw invalid("spec.selector: Invalid value: \"null\": empty selector is invalid for deployment") }
+        if spec.selector.isEmpty { throw invalid("spec.selector", "Invalid value: \"null\": empty selector is invalid for deployment") }
         if !spec.selector.selects(spec.template.labels) {
             let labels = spec.template.labels.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ", ")
-            throw invalid("spec.template.metadata.labels: Invalid value: map[string]string{\(labels)}: `selector` does not match template `labels`")
+            throw invalid("spec.template.metadata.labels", "Invalid value: map[string]string{\(labels)}: `selector` does not match template `labels`")
         }
-        if spec.template.containers.isEmpty { throw invalid("spec.template.spec.containers: Required value") }
+        if spec.template.containers.isEmpty { throw invalid("spec.template.spec.containers", "Required value") }
         for (i, c) in spec.template.containers.enumerated() {
-            if c.name.isEmpty { throw invalid("spec.template.spec.containers[\(i)].name: Required value") }
-            if c.image.isEmpty { throw invalid("spec.template.spec.containers[\(i)].image: Required value") }
+            if c.name.isEmpty { throw invalid("spec.template.spec.containers[\(i)].name", "Required value") }
+            if c.image.isEmpty { throw invalid("spec.template.spec.containers[\(i)].image", "Required value") }
             for (j, p) in c.ports.enumerated() where p.containerPort < 1 || p.containerPort > 65535 {
-                throw invalid("spec.template.spec.containers[\(i)].ports[\(j)].containerPort: Invalid value: \(p.containerPort): must be between 1 and 65535, inclusive")
+                throw invalid("spec.template.spec.containers[\(i)].ports[\(j)].containerPort", "Invalid value: \(p.containerPort): must be between 1 and 65535, inclusive")
             }
         }
-        if spec.minReadySeconds < 0 { throw invalid("spec.minReadySeconds: Invalid value: \(spec.minReadySeconds): must be greater than or equal to 0") }
+        if spec.minReadySeconds < 0 { throw invalid("spec.minReadySeconds", "Invalid value: \(spec.minReadySeconds): must be greater than or equal to 0") }
         if let limit = spec.revisionHistoryLimit, limit < 0 {
-            throw invalid("spec.revisionHistoryLimit: Invalid value: \(limit): must be greater than or equal to 0")
+            throw invalid("spec.revisionHistoryLimit", "Invalid value: \(limit): must be greater than or equal to 0")
         }
         if let deadline = spec.progressDeadlineSeconds, deadline <= spec.minReadySeconds {
-            throw invalid("spec.progressDeadlineSeconds: Invalid value: \(deadline): must be greater than minReadySeconds")
+            throw invalid("spec.progressDeadlineSeconds", "Invalid value: \(deadline): must be greater than minReadySeconds")
         }
         if case .rollingUpdate(let surge, let unavailable) = spec.strategy {
             func check(_ v: IntOrString?, _ field: String) throws(ClusterError) -> Int {
                 guard let v else { return 0 }
                 switch v {
                 case .int(let n):
-                    if n < 0 { throw invalid("spec.strategy.rollingUpdate.\(field): Invalid value: \(n): must be greater than or equal to 0") }
+                    if n < 0 { throw invalid("spec.strategy.rollingUpdate.\(field)", "Invalid value: \(n): must be greater than or equal to 0") }
                     return n
                 case .string(let s):
                     guard s.hasSuffix("%"), let p = Int(s.dropLast()), p >= 0 else {
-                        throw invalid("spec.strategy.rollingUpdate.\(field): Invalid value: \"\(s)\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")
+                        throw invalid("spec.strategy.rollingUpdate.\(field)", "Invalid value: \"\(s)\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")
                     }
                     if field == "maxUnavailable" && p > 100 {
-                        throw invalid("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"\(s)\": must not be greater than 100%")
+                        throw invalid("spec.strategy.rollingUpdate.maxUnavailable", "Invalid value: \"\(s)\": must not be greater than 100%")
                     }
                     return p
                 }
@@ -70,7 +70,7 @@ extension Cluster {
             let u = try check(unavailable, "maxUnavailable")
             let s = try check(surge, "maxSurge")
             if u == 0 && s == 0 {
-                throw invalid("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0")
+                throw invalid("spec.strategy.rollingUpdate.maxUnavailable", "Invalid value: 0: may not be 0 when `maxSurge` is 0")
             }
         }
     }
@@ -87,7 +87,7 @@ extension Cluster {
         if var d = deployments[key] {
             if d.spec.selector != spec.selector {
                 let shown = spec.selector.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ", ")
-                throw .invalid("Deployment", name, "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\(shown)}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable")
+                throw .invalid("Deployment", name, field: "spec.selector", "Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\(shown)}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable")
             }
             var changed = false
             var newSpec = spec
@@ -145,7 +145,7 @@ extension Cluster {
                 d.spec.template.containers[i].image = image
                 found = true
             }
-            if !found { throw ClusterError("unable to find container named \"\(container ?? "")\"") }
+            if !found { throw .refused("unable to find container named \"\(container ?? "")\"") }
         }
     }
 
@@ -171,7 +171,7 @@ extension Cluster {
         let stamp = Self.rfc3339(now)
         try updateDeployment(name, namespace: namespace) { (d: inout Deployment) throws(ClusterError) in
             if d.spec.paused {
-                throw ClusterError("deployments.apps \"\(name)\" can't restart paused deployment (run rollout resume first)")
+                throw .refused("deployments.apps \"\(name)\" can't restart paused deployment (run rollout resume first)")
             }
             d.spec.template.annotations[DeploymentUtil.restartedAtAnnotation] = stamp
         }
@@ -183,16 +183,16 @@ extension Cluster {
         let key = "\(namespace)/\(name)"
         guard var d = deployments[key] else { throw .notFound("deployments.apps", name) }
         if d.spec.paused {
-            throw ClusterError("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/\(name)' and try again")
+            throw .refused("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/\(name)' and try again")
         }
         let all = replicaSets(of: d)
         var target = toRevision
         if target == 0 {
             target = DeploymentUtil.lastRevision(all)
-            if target == 0 { throw ClusterError("no rollout history found for deployment \"\(name)\"") }
+            if target == 0 { throw .refused("no rollout history found for deployment \"\(name)\"") }
         }
         guard let rs = all.first(where: { DeploymentUtil.revision($0) == target }) else {
-            throw ClusterError("unable to find specified revision \(toRevision) in history")
+            throw .refused("unable to find specified revision \(toRevision) in history")
         }
         if DeploymentUtil.equalIgnoreHash(rs.template, d.spec.template) { return .skipped(revision: target) }
         var template = rs.template

@@ -113,7 +113,7 @@ struct DescribePrinter {
             guard let n = cluster.namespaces[name] else { return .failure(notFound(kind, name)) }
             text = "Name:\t\(n.meta.name)\nLabels:\t<none>\nAnnotations:\t<none>\nStatus:\tActive\n\nNo resource quota.\n\nNo LimitRange resource.\n"
         case .event, .all:
-            return .failure(ClusterError("describe takes one object: deployment, replicaset, pod, service, endpoints, node, configmap or namespace"))
+            return .failure(.refused("describe takes one object: deployment, replicaset, pod, service, endpoints, node, configmap or namespace"))
         }
         var w = TabWriter.describe()
         w.text(text)
@@ -121,7 +121,7 @@ struct DescribePrinter {
     }
 
     func notFound(_ kind: ResourceKind, _ name: String) -> ClusterError {
-        ClusterError("Error from server (NotFound): \(GetPrinter.resource(kind)) \"\(name)\" not found")
+        .notFound(GetPrinter.resource(kind), name)
     }
 
     func deployment(_ d: Deployment) -> String {

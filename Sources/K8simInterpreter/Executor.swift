@@ -12,7 +12,8 @@ extension Session {
         /// Runs a cluster request; a "not found" points at the name, other errors at the statement.
         func call<T>(_ name: Arg<String>? = nil, _ body: () throws(ClusterError) -> T) throws(RuntimeError) -> T {
             do { return try body() } catch {
-                let at = (error.message.hasSuffix("not found") ? name?.range : nil) ?? r
+                var at = r
+                if case .notFound = error.reason, let name { at = name.range }
                 throw RuntimeError(error.message, at: at)
             }
         }
@@ -82,7 +83,7 @@ extension Session {
         case .setImage(let si):
             let name = try name(si.name)
             let ref = try value(si.image, Words.image)
-            guard let d = cluster.deployment(name) else { throw RuntimeError("Error from server (NotFound): deployments.apps \"\(name)\" not found", at: si.name.range) }
+            guard let d = cluster.deployment(name) else { throw RuntimeError(ClusterError.notFound("deployments.apps", name).kubectlText, at: si.name.range) }
             let image = Self.image(ref, deployment: name, current: d.spec.template.containers.first?.image)
             let container = si.container ?? (d.spec.template.containers.count == 1 ? d.spec.template.containers[0].name : nil)
             let before = cluster.deployment(name)?.spec
@@ -178,13 +179,13 @@ extension Session {
             let name = try name(n)
             switch DescribePrinter(cluster: cluster).render(kind: kind, name: name, namespace: "default") {
             case .success(let text): sink.write(text)
-            case .failure(let e): throw RuntimeError(e.message, at: n.range)
+            case .failure(let e): throw RuntimeError(e.kubectlText, at: n.range)
             }
         case .map:
             sink.write(MapView(cluster: cluster, color: options.color).render())
         case .timeline(let n):
             let name = try name(n)
-            guard let d = cluster.deployment(name) else { throw RuntimeError("Error from server (NotFound): deployments.apps \"\(name)\" not found", at: n.range) }
+            guard let d = cluster.deployment(name) else { throw RuntimeError(ClusterError.notFound("deployments.apps", name).kubectlText, at: n.range) }
             sink.write(TimelineView(name: name, samples: samples[d.meta.key] ?? []).render())
         case .apply(let file):
             try apply(try expand(file), range: file.range)
@@ -335,7 +336,7 @@ extension Session {
     func expose(_ e: Expose, range: SourceRange) throws(RuntimeError) {
         let name = try name(e.name)
         guard let d = cluster.deployment(name) else {
-            throw RuntimeError("Error from server (NotFound): deployments.apps \"\(name)\" not found", at: e.name.range,
+            throw RuntimeError(ClusterError.notFound("deployments.apps", name).kubectlText, at: e.name.range,
                                hint: "deploy it first, for example: deploy \(name) image ghcr.io/subicura/\(name):latest port 3000")
         }
         let serviceName = try e.serviceName.map { (a) throws(RuntimeError) in try self.name(a) } ?? name
@@ -363,7 +364,7 @@ extension Session {
         case .loadBalancer?: type = .loadBalancer
         }
         if cluster.service(serviceName) != nil {
-            throw RuntimeError("Error from server (AlreadyExists): services \"\(serviceName)\" already exists", at: range,
+            throw RuntimeError(ClusterError.alreadyExists("services", serviceName).kubectlText, at: range,
                                hint: "choose another name: expose \(name) as \(serviceName)-2 ...")
         }
         // The port is named PORT-TARGET, as `kubectl create service` names it.
@@ -387,7 +388,7 @@ extension Session {
             do { return try body() } catch { throw RuntimeError(error.message, at: range) }
         }
         guard cluster.deployment(name) != nil else {
-            throw RuntimeError("Error from server (NotFound): deployments.apps \"\(name)\" not found", at: ro.name.range)
+            throw RuntimeError(ClusterError.notFound("deployments.apps", name).kubectlText, at: ro.name.range)
         }
         switch ro.verb {
         case .status:
@@ -443,7 +444,7 @@ extension Session {
             case .rollout(let n):
                 let name = try name(n)
                 guard cluster.deployment(name) != nil else {
-                    throw RuntimeError("Error from server (NotFound): deployments.apps \"\(name)\" not found", at: n.range)
+                    throw RuntimeError(ClusterError.notFound("deployments.apps", name).kubectlText, at: n.range)
                 }
                 var last = ""
                 let start = cluster.now
@@ -506,7 +507,7 @@ extension Session {
             switch ManifestApplier.apply(objects, to: &cluster) {
             case .success(let lines): for l in lines { say(l) }
             case .failure(let e):
-                throw RuntimeError(e.message.hasPrefix("The ") ? e.message : "\(path): \(e.message)", at: range,
+                throw RuntimeError(e.namesObject ? e.message : "\(path): \(e.message)", at: range,
                                    hint: objects.count > 1 ? "nothing in the file was applied" : nil)
             }
         }
@@ -552,7 +553,7 @@ extension Session {
         switch GetPrinter(cluster: cluster).render(q) {
         case .success(let text): sink.write(text)
         case .failure(.none(let message)): sink.writeError(message + "\n")
-        case .failure(.notFound(let message)): throw RuntimeError(message, at: g.name?.range ?? g.kind.range)
+        case .failure(.notFound(let error)): throw RuntimeError(error.kubectlText, at: g.name?.range ?? g.kind.range)
         }
     }
 

@@ -17,7 +17,7 @@ struct GetPrinter {
     }
 
     enum Failure: Error {
-        case notFound(String)
+        case notFound(ClusterError)
         case none(String)
     }
 
@@ -34,7 +34,7 @@ struct GetPrinter {
         if q.kind == .all { return renderAll(q) }
         let rows = objects(q)
         if let name = q.name, rows.isEmpty {
-            return .failure(.notFound("Error from server (NotFound): \(Self.resource(q.kind)) \"\(name)\" not found"))
+            return .failure(.notFound(.notFound(Self.resource(q.kind), name)))
         }
         if rows.isEmpty {
             return .failure(.none(q.namespace.map { "No resources found in \($0) namespace." } ?? "No resources found"))

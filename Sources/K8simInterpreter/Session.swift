@@ -250,7 +250,7 @@ public final class Session {
             case "Started": tally[1] += 1
             case "SuccessfulDelete": tally[2] += 1
             case "TaintManagerEviction": tally[3] += 1
-            case "Failed" where e.message == "Error: ErrImagePull": tally[4] += 1
+            case "Failed" where e.detail == .errImagePull: tally[4] += 1
             case "FailedScheduling": tally[5] += 1
             default: break
             }
@@ -259,7 +259,7 @@ public final class Session {
         var parts = counts.map { "\($0.1) \($0.1 == 1 ? String($0.0.replacingFirst("pods", with: "pod").replacingFirst("pulls", with: "pull")) : $0.0)" }
         for e in events where e.reason == "NodeNotReady" && e.objectKind == "node" { parts.append("\(e.objectName) NotReady") }
         for e in events where e.reason == "NodeReady" { parts.append("\(e.objectName) Ready") }
-        for e in events where e.reason == "IPAllocated" { parts.append("\(e.objectName) got \(e.message.dropFirst(14).dropLast(2))") }
+        for e in events { if case .assignedIP(let ip) = e.detail { parts.append("\(e.objectName) got \(ip)") } }
         for d in cluster.deployments.values where d.status.condition("Progressing")?.reason == "ProgressDeadlineExceeded"
             && events.contains(where: { $0.objectKind == "deployment" && $0.objectName == d.name }) {
             parts.append("deployment \(d.name) exceeded its progress deadline")

@@ -158,18 +158,34 @@ public enum ManifestWriter {
             docs.append(service(s))
         }
         if docs.isEmpty {
-            if let kind, let name { return .failure(ClusterError("\(kind)s \"\(name)\" not found")) }
-            return .failure(ClusterError("nothing to export: no objects made by you yet"))
+            if let kind, let name { return .failure(.notFound("\(kind)s", name)) }
+            return .failure(.refused("nothing to export: no objects made by you yet"))
         }
         return .success(docs.map(\.yaml).joined(separator: "---\n"))
     }
+}
+
+/// Why a manifest was not applied: the object it stopped at, and the cluster's error.
+public struct ManifestApplyError: Error, Hashable, Sendable {
+    public var kind: String
+    public var name: String
+    public var cause: ClusterError
+
+    /// Whether the message is the API server's own, naming the object itself (an invalid one).
+    public var namesObject: Bool {
+        if case .invalid = cause.reason { return true }
+        return false
+    }
+
+    /// The server's message where it names the object; otherwise the object's kind and name first.
+    public var message: String { namesObject ? cause.message : "\(kind) \"\(name)\": \(cause.message)" }
 }
 
 /// Applies what a manifest holds, all or nothing.
 public enum ManifestApplier {
     /// kubectl's line for each object (`deployment.apps/echo created`); on an error the
     /// cluster is left as it was and the error names the object.
-    public static func apply(_ objects: [ManifestObject], to cluster: inout Cluster) -> Result<[String], ClusterError> {
+    public static func apply(_ objects: [ManifestObject], to cluster: inout Cluster) -> Result<[String], ManifestApplyError> {
         let before = cluster
         var lines: [String] = []
         for object in objects {
@@ -200,9 +216,7 @@ public enum ManifestApplier {
                 lines.append("\(resource) \(outcome.rawValue)")
             } catch {
                 cluster = before
-                // The API server's own messages name the object; others get its kind and name.
-                if error.message.hasPrefix("The ") { return .failure(error) }
-                return .failure(ClusterError("\(object.kind) \"\(object.name)\": \(error.message)"))
+                return .failure(ManifestApplyError(kind: object.kind, name: object.name, cause: error))
             }
         }
         return .success(lines)

@@ -31,7 +31,7 @@ struct RevisionTests {
         #expect(d.spec.template.containers[0].image == "ghcr.io/subicura/echo:v2")
         #expect(c.counts("echo-deploy") == (4, 4, 4, 0))
         // Upstream's words for a revision that is not there, and for rolling back to the current one.
-        #expect(throws: ClusterError("unable to find specified revision 9 in history")) { _ = try c.rollback("echo-deploy", toRevision: 9) }
+        #expect(throws: ClusterError.refused("unable to find specified revision 9 in history")) { _ = try c.rollback("echo-deploy", toRevision: 9) }
         #expect(try c.rollback("echo-deploy", toRevision: 4) == .skipped(revision: 4))
     }
 
@@ -52,12 +52,12 @@ struct RevisionTests {
         var c = Cluster()
         try c.applyDeployment(name: "one", spec: echoSpec())
         try c.settle()
-        #expect(throws: ClusterError("no rollout history found for deployment \"one\"")) { _ = try c.rollback("one") }
+        #expect(throws: ClusterError.refused("no rollout history found for deployment \"one\"")) { _ = try c.rollback("one") }
         try c.pauseDeployment("one")
-        #expect(throws: ClusterError("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/one' and try again")) {
+        #expect(throws: ClusterError.refused("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/one' and try again")) {
             _ = try c.rollback("one")
         }
-        #expect(throws: ClusterError("deployments.apps \"nope\" not found")) { _ = try c.rollback("nope") }
+        #expect(throws: ClusterError.notFound("deployments.apps", "nope")) { _ = try c.rollback("nope") }
     }
 
     @Test func historyIsCleanedToTheLimit() throws {
@@ -175,7 +175,7 @@ struct NodeTests {
         try c.settle()
         #expect(c.pods.values.allSatisfy { $0.nodeName == "n1" || $0.nodeName == "n2" })
         #expect(c.pods.count == 3)
-        #expect(throws: ClusterError("nodes \"n3\" not found")) { try c.failNode("n3") }
+        #expect(throws: ClusterError.notFound("nodes", "n3")) { try c.failNode("n3") }
     }
 }
 
@@ -251,10 +251,12 @@ struct APITests {
         try c.applyDeployment(name: "web", spec: echoSpec())
         try c.settle()
         let before = c
-        #expect(throws: ClusterError(message)) { try c.applyDeployment(name: "web", spec: echoSpec(strategy: strategy)) }
+        let error = #expect(throws: ClusterError.self) { try c.applyDeployment(name: "web", spec: echoSpec(strategy: strategy)) }
+        #expect(error?.message == message)
         #expect(c.deployments == before.deployments && c.replicaSets == before.replicaSets && c.pods == before.pods)
         let fresh = message.replacingOccurrences(of: "\"web\"", with: "\"fresh\"")
-        #expect(throws: ClusterError(fresh)) { try c.applyDeployment(name: "fresh", spec: echoSpec(strategy: strategy)) }
+        let freshError = #expect(throws: ClusterError.self) { try c.applyDeployment(name: "fresh", spec: echoSpec(strategy: strategy)) }
+        #expect(freshError?.message == fresh)
         #expect(c.deployment("fresh") == nil)
     }
 
@@ -268,7 +270,7 @@ struct APITests {
         changed.selector = ["app": "echo"]
         #expect(throws: ClusterError.self) { try c.applyDeployment(name: "web", spec: changed) }
         #expect(try c.applyDeployment(name: "web", spec: echoSpec()) == .unchanged)
-        #expect(throws: ClusterError("unable to find container named \"nope\"")) {
+        #expect(throws: ClusterError.refused("unable to find container named \"nope\"")) {
             try c.setImage("web", container: "nope", image: "x:1")
         }
     }

@@ -149,11 +149,11 @@ struct NetworkingTests {
         try seedServices(&c)
         let before = c.services
         let np2 = ServiceSpec(type: .nodePort, selector: ["app": "counter"], ports: [ServicePort(port: 3000, nodePort: 31000)])
-        #expect(throws: ClusterError("The Service \"counter-np2\" is invalid: spec.ports[0].nodePort: Invalid value: 31000: provided port is already allocated")) {
+        #expect(throws: ClusterError.invalid("Service", "counter-np2", field: "spec.ports[0].nodePort", "Invalid value: 31000: provided port is already allocated")) {
             try c.applyService(name: "counter-np2", spec: np2)
         }
         let np80 = ServiceSpec(type: .nodePort, selector: ["app": "counter"], ports: [ServicePort(port: 3000, nodePort: 80)])
-        #expect(throws: ClusterError("The Service \"counter-np80\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767")) {
+        #expect(throws: ClusterError.invalid("Service", "counter-np80", field: "spec.ports[0].nodePort", "Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767")) {
             try c.applyService(name: "counter-np80", spec: np80)
         }
         #expect(c.services == before)
@@ -227,7 +227,7 @@ struct NetworkingTests {
         #expect(try c.environment(of: running) == ["COLOR": "blue", "MODE": "fast"])
         #expect(try c.applyConfigMap(name: "settings", data: ["mode": "fast"]) == .unchanged)
         try c.deleteConfigMap("settings")
-        #expect(throws: ClusterError("configmaps \"settings\" not found")) { try c.deleteConfigMap("settings") }
+        #expect(throws: ClusterError.notFound("configmaps", "settings")) { try c.deleteConfigMap("settings") }
     }
 }
 
@@ -250,7 +250,7 @@ struct MetalLBConfigTests {
 
     @Test func theSeedsPlaceholderIsRejectedNamingTheRange() throws {
         var c = Cluster()
-        #expect(throws: ClusterError("invalid address range \"192.xxx.xxx.xxx\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)")) {
+        #expect(throws: ClusterError.refused("invalid address range \"192.xxx.xxx.xxx\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)")) {
             try c.applyConfigMap(name: "config", namespace: "metallb-system", data: ["config": Self.seedConfig])
         }
         #expect(c.configMaps.isEmpty && c.addressPools.isEmpty)

@@ -12,10 +12,18 @@ func echoSpec(image: String = "ghcr.io/subicura/echo:v1", replicas: Int = 4,
     return spec
 }
 
+/// A uid from the name that is the same in every run (FNV-1a): `hashValue` is seeded per
+/// process, and its low bits collided about once in 20,000 runs.
+func stableUID(_ name: String) -> Int {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return Int(h & 0x7FFF_FFFF)
+}
+
 /// A ReplicaSet for table tests of the deployment helpers.
 func rs(_ name: String, replicas: Int, available: Int = 0, created: Millis = 0, revision: String? = nil,
         annotations: [String: String] = [:]) -> ReplicaSet {
-    var meta = ObjectMeta(name: name, uid: name.hashValue & 0xFFFF, creationTime: created)
+    var meta = ObjectMeta(name: name, uid: stableUID(name), creationTime: created)
     if let revision { meta.annotations[DeploymentUtil.revisionAnnotation] = revision }
     for (k, v) in annotations.sorted(by: { $0.key < $1.key }) { meta.annotations[k] = v }
     var r = ReplicaSet(meta: meta, replicas: replicas, selector: ["app": "x"],

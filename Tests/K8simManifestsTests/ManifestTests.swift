@@ -59,10 +59,10 @@ struct SeedManifestTests {
         #expect(try c.request(host: "n3", port: 31000).get().body == "2")
         #expect(c.service("counter-lb")?.loadBalancerIP == nil)
         #expect(c.service("counter-lb")?.spec.ports.first?.target == .number(3000))
-        #expect(throws: ClusterError("The Service \"counter-np2\" is invalid: spec.ports[0].nodePort: Invalid value: 31000: provided port is already allocated")) {
+        #expect(throws: ManifestApplyError(kind: "Service", name: "counter-np2", cause: .invalid("Service", "counter-np2", field: "spec.ports[0].nodePort", "Invalid value: 31000: provided port is already allocated"))) {
             try Manifests.apply("counter-np2.yaml", to: &c)
         }
-        #expect(throws: ClusterError("The Service \"counter-np80\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767")) {
+        #expect(throws: ManifestApplyError(kind: "Service", name: "counter-np80", cause: .invalid("Service", "counter-np80", field: "spec.ports[0].nodePort", "Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767"))) {
             try Manifests.apply("counter-np80.yaml", to: &c)
         }
     }
@@ -94,7 +94,7 @@ struct SeedManifestTests {
 
     @Test func theSeedsMetalLBPlaceholderIsRejectedAndARealRangeWorks() throws {
         var c = Cluster()
-        #expect(throws: ClusterError("ConfigMap \"config\": invalid address range \"192.xxx.xxx.xxx\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)")) {
+        #expect(throws: ManifestApplyError(kind: "ConfigMap", name: "config", cause: .refused("invalid address range \"192.xxx.xxx.xxx\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)"))) {
             try Manifests.apply("metallb-config.yaml", to: &c)
         }
         #expect(c.configMaps.isEmpty && c.addressPools.isEmpty)
@@ -110,7 +110,7 @@ struct SeedManifestTests {
             "typo-replica.yaml:6 (document 1): error when creating \"typo-replica.yaml\": Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\"",
         ])
         var c = Cluster()
-        #expect(throws: ClusterError("The Deployment \"zero-strategy\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0")) {
+        #expect(throws: ManifestApplyError(kind: "Deployment", name: "zero-strategy", cause: .invalid("Deployment", "zero-strategy", field: "spec.strategy.rollingUpdate.maxUnavailable", "Invalid value: 0: may not be 0 when `maxSurge` is 0"))) {
             try Manifests.apply("zero-strategy.yaml", to: &c)
         }
     }
@@ -252,6 +252,6 @@ struct ExportTests {
             status: {}
 
             """)
-        #expect(throws: ClusterError("deployments \"nope\" not found")) { _ = try export(c, "deployment", "nope") }
+        #expect(throws: ClusterError.notFound("deployments", "nope")) { _ = try export(c, "deployment", "nope") }
     }
 }
