@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(name: "K8simLanguageTests", dependencies: ["K8simLanguage"], exclude: ["Golden"]),
         .testTarget(name: "K8simClusterTests", dependencies: ["K8simCluster"]),
         .testTarget(name: "K8simManifestsTests", dependencies: ["K8simManifests", "K8simCluster"]),
+        .testTarget(name: "K8simCommandTests", dependencies: ["k8sim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                    exclude: ["Help"]),
         .testTarget(name: "K8simInterpreterTests", dependencies: ["K8simInterpreter", "K8simCluster", "K8simLanguage"],
                     exclude: ["Transcripts"]),
     ],

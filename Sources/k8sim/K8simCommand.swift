@@ -10,7 +10,7 @@ struct K8simCommand: ParsableCommand {
         commandName: "k8sim",
         abstract: "Learn and rehearse Kubernetes without a cluster.",
         discussion: """
-            With no arguments k8sim starts the REPL when standard input is a terminal, and reads
+            With no arguments k8sim starts the REPL when standard input is a terminal, and reads \
             statements from standard input otherwise. `k8sim FILE.k8s` runs a script.
             """,
         subcommands: [RunCommand.self, TestCommand.self, TutorialCommand.self, CheckCommand.self, FormatCommand.self, BenchCommand.self],

@@ -23,10 +23,15 @@ struct DiagnosticGoldenTests {
     @Test(arguments: inputs())
     func rendered(name: String) throws {
         let input = try Repo.read("\(Self.folder)/\(name).input")
-        let result = Parser.parse(input, name: "\(name).k8s")
-        let rendered = DiagnosticRenderer(source: result.source).render(result.diagnostics)
+        func render() -> String {
+            let result = Parser.parse(input, name: "\(name).k8s")
+            return DiagnosticRenderer(source: result.source).render(result.diagnostics)
+        }
+        let rendered = render()
         let expectedURL = Repo.root.appendingPathComponent("\(Self.folder)/\(name).expected")
         if ProcessInfo.processInfo.environment["K8SIM_REGENERATE"] == "1" {
+            // A golden file is only written from output that comes out the same twice.
+            try #require(render() == rendered, "\(name): rendered differently on a second parse")
             try rendered.write(to: expectedURL, atomically: true, encoding: .utf8)
             return
         }
