@@ -36,7 +36,7 @@ let package = Package(
         .executableTarget(
             name: "k8sim",
             dependencies: [
-                "K8simLanguage", "K8simInterpreter", "K8simManifests", "K8simLineEditor",
+                "K8simLanguage", "K8simCluster", "K8simInterpreter", "K8simManifests", "K8simLineEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -30,13 +30,18 @@ public struct ClusterConfig: Hashable, Sendable {
 }
 
 /// k8sim's limits: well above Kubernetes' own (5,000 nodes, 150,000 pods), so that a script
-/// can never exhaust the machine instead of getting a clear error.
+/// can never exhaust the machine instead of getting a clear error. The cluster's are here; the
+/// interpreter and the manifest reader add theirs to the same namespace. docs/LANGUAGE.md lists them.
 public enum Limits {
+    /// Twice Kubernetes' own 5,000.
     public static let nodes = 10_000
     public static let replicas = 1_000_000
     public static let pods = 2_000_000
     public static let settleSteps = 10_000_000
+    /// How much virtual time one settle may take before it gives up.
     public static let settleTime: Millis = 24 * 3_600_000
+    /// The longest single `wait`.
+    public static let waitTime: Millis = 30 * 24 * 3_600_000
 }
 
 /// One step a controller took, for learners who want to watch the machinery (`set trace on`).
@@ -236,29 +241,35 @@ public struct Cluster: Sendable, Codable {
         }
     }
 
-    /// Moves virtual time forward by `duration`, firing every timer due on the way.
-    public mutating func advance(by duration: Millis) throws(SettleError) {
+    /// Moves virtual time forward by `duration`, firing every timer due on the way;
+    /// `eachInstant` sees the cluster at rest at every instant something happened.
+    public mutating func advance(by duration: Millis, eachInstant: (Cluster) -> Void = { _ in }) throws(SettleError) {
         try reconcile()
+        eachInstant(self)
         let end = now + max(0, duration)
         while let due = clock.nextDue, due <= end {
             fire(clock.popDue(atOrBefore: due))
             try reconcile()
+            eachInstant(self)
         }
         clock.advance(to: end)
     }
 
     /// Runs time forward until nothing more would happen by itself (retries that go on
     /// forever, such as image pull back-off, do not count). Returns the time that passed.
+    /// `eachInstant` sees the cluster at rest at every instant something happened.
     @discardableResult
-    public mutating func settle(limit: Millis = 24 * 3_600_000) throws(SettleError) -> Millis {
+    public mutating func settle(limit: Millis = Limits.settleTime, eachInstant: (Cluster) -> Void = { _ in }) throws(SettleError) -> Millis {
         let start = now
         try reconcile()
+        eachInstant(self)
         while clock.hasForegroundWork, let due = clock.nextDue {
             if due - start > limit {
                 throw SettleError(description: "the cluster was still changing after \(Self.format(limit)) of virtual time; use wait to move time in steps")
             }
             fire(clock.popDue(atOrBefore: due))
             try reconcile()
+            eachInstant(self)
         }
         return now - start
     }

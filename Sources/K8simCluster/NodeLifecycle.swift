@@ -7,7 +7,7 @@ extension Cluster {
                                  labels: OrderedDictionary<String, String> = [:]) throws(ClusterError) {
         guard nodes[name] == nil else { throw .alreadyExists("nodes", name) }
         guard cpuMillis > 0, memoryBytes > 0 else { throw .invalid("Node", name, field: "status.capacity", "cpu and memory must be positive") }
-        guard nodes.count < Self.maxNodes else { throw .refused("a cluster has at most \(Self.maxNodes) nodes") }
+        guard nodes.count < Limits.nodes else { throw .refused("a cluster has at most \(Limits.nodes) nodes") }
         nodeCount += 1
         var meta = newMeta(name: name, namespace: "")
         meta.labels = ["kubernetes.io/hostname": name, "kubernetes.io/os": "linux"]
@@ -21,9 +21,6 @@ extension Cluster {
         note("node-controller", "node \(name) registered")
         unpark()
     }
-
-    /// Kubernetes' own limit is 5,000 nodes; k8sim allows twice that.
-    public static let maxNodes = Limits.nodes
 
     /// The n-th node's address: 10.0.0.11, 10.0.0.12, ... (then 10.0.1.10, ... past 240 nodes).
     static func nodeAddress(_ n: Int) -> String {

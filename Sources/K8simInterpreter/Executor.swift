@@ -126,7 +126,7 @@ extension Session {
             let target = try value(c.target, Words.target)
             let from = try c.from.map { (f) throws(RuntimeError) in try name(f) }
             let times = try c.times.map { (t) throws(RuntimeError) in try count(t) } ?? 1
-            guard times >= 1 && times <= 10_000 else { throw RuntimeError("times goes from 1 to 10000", at: c.times?.range ?? r) }
+            guard times >= 1 && times <= Limits.curlTimes else { throw RuntimeError("times goes from 1 to \(Limits.curlTimes)", at: c.times?.range ?? r) }
             for _ in 0..<times {
                 switch cluster.request(host: target.host, port: target.port, from: from) {
                 case .success(let response): say(response.body)
@@ -209,7 +209,7 @@ extension Session {
             }
         case .repeat(let n, let body):
             let times = try count(n)
-            guard times <= 100_000 else { throw RuntimeError("repeat goes up to 100000", at: n.range) }
+            guard times <= Limits.repeatCount else { throw RuntimeError("repeat goes up to \(Limits.repeatCount)", at: n.range) }
             for _ in 0..<times {
                 for statement in body {
                     if quitRequested { return }
@@ -437,10 +437,10 @@ extension Session {
             switch w {
             case .duration(let d):
                 let ms = try value(d, Words.duration).milliseconds
-                guard ms <= 30 * 24 * 3_600_000 else { throw RuntimeError("wait at most 30 days at a time", at: d.range) }
+                guard ms <= Limits.waitTime else { throw RuntimeError("wait at most \(Limits.waitTime / 86_400_000) days at a time", at: d.range) }
                 try advance(by: ms)
             case .ready:
-                try settle(limit: 24 * 3_600_000)
+                try settle()
             case .rollout(let n):
                 let name = try name(n)
                 guard cluster.deployment(name) != nil else {
@@ -455,7 +455,7 @@ extension Session {
                     if done { break }
                     guard try cluster.step() else { break }
                     sample()
-                    if cluster.now - start > 24 * 3_600_000 { throw RuntimeError("timed out waiting for the condition", at: range) }
+                    if cluster.now - start > Limits.settleTime { throw RuntimeError("timed out waiting for the condition", at: range) }
                 }
             }
         } catch let e as RuntimeError {
@@ -478,7 +478,7 @@ extension Session {
             throw RuntimeError("source cycle: \(resolved) is already being run", at: range,
                                hint: (sourceStack + [resolved]).joined(separator: " → "))
         }
-        guard sourceStack.count < 16 else { throw RuntimeError("source is nested more than 16 deep", at: range) }
+        guard sourceStack.count < Limits.sourceDepth else { throw RuntimeError("source is nested more than \(Limits.sourceDepth) deep", at: range) }
         if let refusal = filePolicy?.refusalToRead(resolved) { throw RuntimeError(refusal, at: range) }
         guard let text = readFile(resolved) else {
             throw RuntimeError("cannot read '\(path)'", at: range, hint: "paths are relative to the script that sources them")
@@ -559,7 +559,10 @@ extension Session {
 
     // MARK: Timeline samples
 
-    func sample() {
+    func sample() { sample(cluster) }
+
+    /// Keeps a timeline point for each deployment whose counts changed.
+    func sample(_ cluster: Cluster) {
         for d in cluster.deployments.values {
             let c = Self.counts(cluster, d)
             let s = TimelineSample(time: cluster.now, old: c.old, new: c.new, available: c.available, desired: d.spec.replicas,

@@ -88,7 +88,7 @@ public final class Session {
     }
 
     /// The largest script k8sim reads (a script of 16 MiB holds about 500,000 statements).
-    public static let maxScriptBytes = 16 << 20
+    public static var maxScriptBytes: Int { Limits.scriptBytes }
 
     @discardableResult
     public func run(_ source: SourceFile) -> Bool {
@@ -163,7 +163,7 @@ public final class Session {
         }
         if clockMode == .auto && Self.changesCluster(statement.kind) {
             do {
-                try settle(limit: 24 * 3_600_000)
+                try settle()
             } catch {
                 throw RuntimeError(error.description, at: statement.range)
             }
@@ -199,29 +199,13 @@ public final class Session {
     }
 
     /// Runs time forward until nothing more happens by itself, sampling every instant.
-    func settle(limit: Int64) throws(Cluster.SettleError) {
-        let start = cluster.now
-        try cluster.reconcile()
-        sample()
-        while !cluster.isSettled {
-            if let due = cluster.clock.nextDue, due - start > limit {
-                throw Cluster.SettleError(description: "the cluster was still changing after \(HumanDuration.format(limit)) of virtual time; use wait to move time in steps")
-            }
-            try cluster.step()
-            sample()
-        }
+    func settle() throws(Cluster.SettleError) {
+        try cluster.settle(limit: Limits.settleTime) { sample($0) }
     }
 
     /// Moves time forward by `duration`, sampling every instant.
     func advance(by duration: Int64) throws(Cluster.SettleError) {
-        let end = cluster.now + duration
-        try cluster.reconcile()
-        sample()
-        while let due = cluster.clock.nextDue, due <= end {
-            try cluster.step()
-            sample()
-        }
-        try cluster.advance(by: end - cluster.now)
+        try cluster.advance(by: duration) { sample($0) }
     }
 
     func flushTrace() {

@@ -62,8 +62,8 @@ public enum ManifestObject: Sendable {
 /// (unknown fields are errors), checked, and turned into model objects. Fields Kubernetes
 /// has but k8sim does not model are accepted with a warning.
 public struct ManifestReader {
-    public static let maxBytes = 4 << 20
-    public static let maxDepth = 64
+    public static var maxBytes: Int { Limits.manifestBytes }
+    public static var maxDepth: Int { Limits.yamlDepth }
 
     public let file: String
     public private(set) var warnings: [String] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import K8simCluster
 import K8simInterpreter
 import K8simLanguage
 import K8simLineEditor
@@ -104,7 +105,7 @@ struct RunCommand: ParsableCommand {
     var files: [String] = []
 
     func validate() throws {
-        if nodes < 1 || nodes > 10_000 { throw ValidationError("--nodes takes 1 to 10000") }
+        if nodes < 1 || nodes > Limits.nodes { throw ValidationError("--nodes takes 1 to \(Limits.nodes)") }
     }
 
     /// Scripts read under their own folders (statements given with -e or on stdin, under the
