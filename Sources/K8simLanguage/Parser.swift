@@ -205,7 +205,8 @@ public struct Parser {
     /// Words of a repeated option (`label a=b c=d`): every following word that holds `=`.
     mutating func pairs(_ type: WordType, _ check: (String) throws(WordError) -> KeyValue, option: String) throws(ParseFailure) -> [Arg<KeyValue>] {
         var result: [Arg<KeyValue>] = []
-        while current.kind == .word, raw(current).contains("=") {
+        // A quoted or `$` word cannot be an option either: it is a pair, checked when known.
+        while current.kind == .word, raw(current).contains("=") || !current.flags.isEmpty {
             result.append(try typed(type, check))
         }
         if result.isEmpty {
@@ -287,14 +288,12 @@ public struct Parser {
 
     /// `{ statements }`
     mutating func block(for owner: String) throws(ParseFailure) -> [Statement] {
-        var t = current
-        // The brace may sit on the next line.
-        while t.kind == .newline {
-            advance()
-            t = current
-        }
+        // The brace opens on the statement's own line: a newline ends a statement (outside
+        // braces), and the REPL runs a line that is complete, so `repeat 2` alone is an error.
+        let t = current
         guard t.kind == .leftBrace else {
-            throw ParseFailure(.expected("'{' to open the body of '\(owner)'", found: describe(t)), at: errorRange(t))
+            throw ParseFailure(.expected("'{' to open the body of '\(owner)'", found: describe(t)), at: errorRange(t),
+                               hint: t.kind == .newline ? "put '{' on the same line as '\(owner)'" : nil)
         }
         let open = t.range
         advance()
@@ -547,7 +546,8 @@ public struct Parser {
                 default:
                     var number: Arg<Int>?
                     let t = p.current
-                    if t.kind == .word, Words.isDigits(p.raw(t)) || (t.flags.contains(.variable) && !t.flags.contains(.quoted)) {
+                    // A quoted or `$` word is never an option, so it is the port.
+                    if t.kind == .word, Words.isDigits(p.raw(t)) || !t.flags.isEmpty {
                         number = try p.typed(.nodePort, Words.port)
                     }
                     e.type = .nodePort(number)
@@ -715,8 +715,14 @@ public struct Parser {
         let k = kind.value ?? .pod
         if k == .pod {
             let n = current
-            let isCount = n.kind == .word && n.flags.isEmpty
+            var isCount = n.kind == .word && n.flags.isEmpty
                 && (["where", "on"].contains(raw(n)) || PodState(rawValue: raw(n)) != nil || Words.isDigits(raw(n)))
+            if !isCount, n.kind == .word, !n.flags.isEmpty {
+                // A quoted or `$` word ending the statement is the count; a pod's name has a
+                // property after it. The lexer is a value: a copy peeks one token further.
+                var ahead = lexer
+                isCount = ahead.next(in: bytes).kind != .word
+            }
             if isCount { return .podCount(try podCount(selectorFrom: nil)) }
         }
         let allowed = ObjectProperty.allowed(for: k)
@@ -728,7 +734,7 @@ public struct Parser {
         let propertyWords = allowed.map(\.rawValue)
         let p = ObjectProperty(rawValue: try oneOf(propertyWords, what: "a property of the \(k.singular)")) ?? .exists
         var value: Word?
-        if p.takesValue { value = try word("the expected \(p.rawValue)") }
+        if p.takesValue { value = try word("a value after '\(p.rawValue)'") }
         return .property(kind: kind, name: n, property: p, value: value)
     }
 

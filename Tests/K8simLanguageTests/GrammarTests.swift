@@ -57,6 +57,83 @@ struct GrammarTests {
         #expect(checked >= GrammarTests.corpus.count)
     }
 
+    /// Thousands of random sentences of the grammar (fixed seed, bounded depth, typed words
+    /// sometimes quoted or given as variables): the parser accepts each, and the recognizer
+    /// built from the grammar recognizes what the parser made of it.
+    @Test func randomSentencesParse() throws {
+        var rng = SplitMix64(state: 3)
+        var made = 0, refused: [String] = []
+        while made < 5000 {
+            let words = grammar.randomSentence(.rule("statement"), rng: &rng)
+            // The grammar's prose: Recreate takes no surge or unavailable.
+            if words.contains("recreate") && (words.contains("surge") || words.contains("unavailable")) { continue }
+            made += 1
+            let text = Grammar.render(words)
+            let source = SourceFile(name: "random", text: text)
+            let r = Parser.parse(source)
+            guard r.diagnostics.isEmpty, !r.isIncomplete, r.script.statements.count == 1 else {
+                refused.append("'\(text)': \(r.diagnostics.map(\.message))")
+                continue
+            }
+            let tokens = Grammar.movingFlagsLast(grammar.tokens(of: r.script.statements[0], in: source))
+            if !grammar.recognizes(tokens) { refused.append("'\(text)' parses but the recognizer does not take it back") }
+        }
+        #expect(refused.isEmpty, "\(refused.count) sentences of the grammar do not parse, such as \(refused.prefix(5))")
+    }
+
+    /// Token-level mutations of the corpus and the repository's statements: whatever the parser
+    /// accepts cleanly, the grammar names.
+    @Test func everyParsedMutantIsInTheGrammar() throws {
+        var seeds: [[String]] = []
+        func words(_ text: String) -> [String] {
+            let source = SourceFile(name: "", text: text)
+            return Lexer.tokenize(source).tokens.compactMap { t in
+                switch t.kind {
+                case .word: source.text(in: t.range)
+                case .leftBrace: "{"
+                case .rightBrace: "}"
+                case .semicolon: ";"
+                case .newline: "\n"
+                case .endOfFile: nil
+                }
+            }
+        }
+        for line in GrammarTests.corpus { seeds.append(words(line)) }
+        for path in Repo.scripts() {
+            let source = SourceFile(name: path, text: try Repo.read(path))
+            for s in Parser.parse(source).script.statements { seeds.append(words(source.text(in: s.range))) }
+        }
+        let inserts = grammar.allTerminals + ["4", "30s", "app=echo", "n1:31000", "echo", "\"x\"", "$x", "\n", ";"]
+        var rng = SplitMix64(state: 4)
+        var clean = 0
+        var unnamed: [String] = []
+        for _ in 0..<10_000 {
+            var ws = seeds[Int.random(in: 0..<seeds.count, using: &rng)]
+            for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                let at = ws.isEmpty ? 0 : Int.random(in: 0..<ws.count, using: &rng)
+                switch Int.random(in: 0..<7, using: &rng) {
+                case 0 where !ws.isEmpty: ws.remove(at: at)
+                case 1 where !ws.isEmpty: ws.insert(ws[at], at: at)
+                case 2 where at + 1 < ws.count: ws.swapAt(at, at + 1)
+                case 3 where !ws.isEmpty && ws[at] != "\n": ws[at] = "\"" + ws[at].filter { $0 != "\"" } + "\""
+                case 4 where !ws.isEmpty: ws[at] = "$x"
+                case 5 where !ws.isEmpty && ws[at] == "{": ws.insert("\n", at: at)
+                default: ws.insert(inserts[Int.random(in: 0..<inserts.count, using: &rng)], at: at)
+                }
+            }
+            let source = SourceFile(name: "mutant", text: Grammar.render(ws))
+            let r = Parser.parse(source)
+            guard !r.hasErrors, !r.isIncomplete else { continue }
+            for statement in r.script.statements {
+                clean += 1
+                let tokens = Grammar.movingFlagsLast(grammar.tokens(of: statement, in: source))
+                if !grammar.recognizes(tokens) { unnamed.append(source.text(in: statement.range)) }
+            }
+        }
+        #expect(unnamed.isEmpty, "\(unnamed.count) parsed statements the grammar does not name, such as \(unnamed.prefix(8))")
+        #expect(clean > 700, "only \(clean) statements of mutants parsed")
+    }
+
     @Test func grammarRejectsWhatTheParserRejects() {
         for text in ["deploy echo replicas 4", "scale echo", "get", "expect deployment echo status 4", "kubectl logs x"] {
             let source = SourceFile(name: "t", text: text)

@@ -143,6 +143,21 @@ struct Grammar {
         return alts.compactMap { if case .rule(let r) = $0 { return r } else { return nil } }
     }
 
+    /// Every keyword and symbol the grammar names.
+    var allTerminals: [String] {
+        func collect(_ e: GrammarExpr, _ out: inout Set<String>) {
+            switch e {
+            case .terminal(let t): out.insert(t)
+            case .rule, .special: break
+            case .sequence(let xs), .choice(let xs): for x in xs { collect(x, &out) }
+            case .optional(let x), .repetition(let x): collect(x, &out)
+            }
+        }
+        var out = Set<String>()
+        for body in rules.values { collect(body, &out) }
+        return out.sorted()
+    }
+
     /// The first keywords a rule can start with.
     func firstTerminals(_ e: GrammarExpr) -> Set<String> {
         switch e {
@@ -278,7 +293,8 @@ extension Grammar {
                                         hasVariable: t.flags.contains(.variable)))
             case .leftBrace: out.append(GrammarToken(text: "{", bare: true, hasVariable: false))
             case .rightBrace: out.append(GrammarToken(text: "}", bare: true, hasVariable: false))
-            case .semicolon, .newline: out.append(GrammarToken(text: ";", bare: true, hasVariable: false))
+            case .semicolon: out.append(GrammarToken(text: ";", bare: true, hasVariable: false))
+            case .newline: out.append(GrammarToken(text: "\n", bare: true, hasVariable: false))
             case .endOfFile: break
             }
         }
@@ -333,7 +349,7 @@ extension Grammar {
     }
 
     func checkWord(_ type: String, _ t: GrammarToken) -> Bool {
-        if t.isBrace || (t.bare && t.text == ";") { return false }
+        if t.isBrace || (t.bare && (t.text == ";" || t.text == "\n")) { return false }
         if t.hasVariable { return true }
         let value = Grammar.decoded(t.text)
         switch type {
@@ -371,7 +387,7 @@ extension Grammar {
 
     func matchSpecial(_ s: String, _ ts: [GrammarToken], _ i: Int) -> Set<Int> {
         guard i < ts.count else { return [] }
-        if s == "newline" { return ts[i].bare && ts[i].text == ";" ? [i + 1] : [] }
+        if s == "newline" { return ts[i].bare && ts[i].text == "\n" ? [i + 1] : [] }
         if s.hasPrefix("flag ") {
             let body = s.dropFirst(5)
             let parts = body.split(separator: ":", maxSplits: 1)
@@ -404,30 +420,140 @@ extension Grammar {
         String(text.filter { $0 != "\"" })
     }
 
-    /// kubectl flags may stand anywhere among the arguments; the grammar puts them last.
-    static func movingFlagsLast(_ ts: [GrammarToken]) -> [GrammarToken] {
-        guard let first = ts.first, first.text == "kubectl" || (first.text == "microk8s" && ts.count > 1 && ts[1].text == "kubectl") else {
-            return ts
-        }
+    /// kubectl flags may stand anywhere among the arguments and repeat (the last counts); the
+    /// grammar puts them last, once each. Quotes in a kubectl line are a shell's: removed.
+    static func movingFlagsLast(_ tokens: [GrammarToken]) -> [GrammarToken] {
+        guard let first = tokens.first, first.text == "kubectl" || first.text == "microk8s" else { return tokens }
+        let ts = tokens.map { GrammarToken(text: decoded($0.text), bare: true, hasVariable: $0.hasVariable) }
         let valued: Set<String> = ["-o", "--output", "-l", "--selector", "-n", "--namespace", "--sort-by", "-f", "--filename",
                                    "--replicas", "--revision", "--to-revision", "--port", "--target-port", "--type", "--name",
                                    "--image", "--from-literal"]
         var plain: [GrammarToken] = []
-        var flags: [GrammarToken] = []
+        var flags: [(name: String, words: [GrammarToken])] = []
         var i = 0
         while i < ts.count {
             let t = ts[i]
             if t.bare, t.text.hasPrefix("-"), t.text.count > 1 {
-                flags.append(t)
+                var words = [t]
                 if valued.contains(t.text), i + 1 < ts.count {
-                    flags.append(ts[i + 1])
+                    words.append(ts[i + 1])
                     i += 1
                 }
+                let name = String(t.text.prefix { $0 != "=" })
+                flags.removeAll { $0.name == name }
+                flags.append((name, words))
             } else {
                 plain.append(t)
             }
             i += 1
         }
-        return plain + flags
+        return plain + flags.flatMap(\.words)
+    }
+}
+
+// MARK: - Random sentences
+
+extension Grammar {
+    /// Several valid words for each typed word, for random sentences.
+    static func pool(_ special: String) -> [String] {
+        switch special {
+        case "count": return ["4", "0", "12"]
+        case "revision": return ["2"]
+        case "duration": return ["30s", "500ms", "1h30m"]
+        case "quantity": return ["500m", "2", "128Mi"]
+        case "int-or-percent": return ["25%", "1"]
+        case "port": return ["31000", "80"]
+        case "port-ref": return ["3000", "http"]
+        case "label": return ["app=echo", "tier="]
+        case "env": return ["REDIS_HOST=redis"]
+        case "data": return ["mode=fast", "k="]
+        case "selector": return ["app=echo,tier=web", "app=echo"]
+        case "target": return ["n1:31000", "counter"]
+        case "ip-range": return ["10.64.140.43-10.64.140.49", "10.0.0.0/28"]
+        case "image": return ["ghcr.io/subicura/echo:v1", "v1", "redis"]
+        case "name": return ["echo", "n1", "redis.db"]
+        case "variable": return ["tag", "n_1"]
+        case "word": return ["\"some text\"", "file.yaml", "x"]
+        case "kind": return ["pods", "deploy", "svc", "cm"]
+        case "kind/name": return ["deploy/echo", "po/x"]
+        default: return example(special)
+        }
+    }
+
+    /// Typed words that are never quoted or given as `$` (the grammar's header says where).
+    static let bareOnly: Set<String> = ["variable", "kind/name", "deployment/name", "container=image", "metallb:ip-range"]
+
+    /// How deep `e` must go before it can end: a random sentence past its depth budget takes
+    /// only the alternatives that end soonest.
+    func minDepth(_ e: GrammarExpr, _ seen: Set<String> = []) -> Int {
+        switch e {
+        case .terminal, .special, .optional, .repetition: return 0
+        case .rule(let r):
+            guard !seen.contains(r), let body = rules[r] else { return 99 }
+            return 1 + minDepth(body, seen.union([r]))
+        case .sequence(let xs): return xs.map { minDepth($0, seen) }.max() ?? 0
+        case .choice(let xs): return xs.map { minDepth($0, seen) }.min() ?? 0
+        }
+    }
+
+    /// One random sentence of `e`, as words (`"\n"` stands for a newline). Typed words are
+    /// sometimes quoted or given as variables, as a user may write them, except in kubectl lines.
+    func randomSentence(_ e: GrammarExpr, depth: Int = 0, inKubectl: Bool = false, rng: inout SplitMix64) -> [String] {
+        switch e {
+        case .terminal(let t): return [t]
+        case .special(let s): return randomWord(s, quoting: !inKubectl, rng: &rng)
+        case .rule(let r):
+            if r == "script" && depth >= 4 { return [] }
+            guard let body = rules[r] else { return [] }
+            let kubectl = inKubectl || r == "kubectl-statement" || r == "microk8s-statement"
+            return randomSentence(body, depth: depth + 1, inKubectl: kubectl, rng: &rng)
+        case .sequence(let xs):
+            return xs.flatMap { randomSentence($0, depth: depth, inKubectl: inKubectl, rng: &rng) }
+        case .choice(let xs):
+            var pick = xs
+            if depth >= 6 {
+                let least = xs.map { minDepth($0) }.min() ?? 0
+                pick = xs.filter { minDepth($0) == least }
+            }
+            return randomSentence(pick[Int.random(in: 0..<pick.count, using: &rng)], depth: depth, inKubectl: inKubectl, rng: &rng)
+        case .optional(let x):
+            return Bool.random(using: &rng) ? randomSentence(x, depth: depth, inKubectl: inKubectl, rng: &rng) : []
+        case .repetition(let x):
+            let n = [0, 0, 1, 1, 2, 3][Int.random(in: 0..<6, using: &rng)]
+            let alternatives = alternatives(of: x)
+            // A repeated choice of options uses each option at most once, as the grammar's
+            // prose says; any other repetition repeats its body.
+            let picks: [GrammarExpr] = alternatives.count > 1
+                ? Array(alternatives.shuffled(using: &rng).prefix(n)) : Array(repeating: x, count: n)
+            return picks.flatMap { randomSentence($0, depth: depth, inKubectl: inKubectl, rng: &rng) }
+        }
+    }
+
+    func randomWord(_ s: String, quoting: Bool, rng: inout SplitMix64) -> [String] {
+        func pick(_ xs: [String]) -> String { xs[Int.random(in: 0..<xs.count, using: &rng)] }
+        if s == "newline" { return [pick(["\n", ";"])] }
+        if s.hasPrefix("flag ") {
+            let parts = s.dropFirst(5).split(separator: ":", maxSplits: 1)
+            let names = parts[0].split(separator: " ").map(String.init)
+            let values = parts.count > 1 ? parts[1].split(separator: " ").map(String.init) : []
+            let value = values.count == 1 ? pick(Grammar.pool(values[0])) : (values.isEmpty ? "x" : pick(values))
+            let name = pick(names)
+            return name.hasPrefix("--") || Bool.random(using: &rng) ? ["\(name)=\(value)"] : [name, value]
+        }
+        var word = pick(Grammar.pool(s))
+        if quoting && !Grammar.bareOnly.contains(s) {
+            let r = Int.random(in: 0..<100, using: &rng)
+            if r < 15 { word = "\"" + word.filter { $0 != "\"" } + "\"" } else if r < 25 { word = pick(["$v", "${v}", "\"$v\""]) }
+        }
+        return [word]
+    }
+
+    /// Words joined as a user types them: spaces between, none around a newline.
+    static func render(_ words: [String]) -> String {
+        var out = ""
+        for w in words {
+            if w == "\n" { out += "\n" } else { out += (out.isEmpty || out.hasSuffix("\n") ? "" : " ") + w }
+        }
+        return out
     }
 }
