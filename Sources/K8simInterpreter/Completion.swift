@@ -40,9 +40,9 @@ public enum Completion {
         case "deploy":
             if position == 1 { return names(.deployment, c) }
             if position == 2 { return ["image"] }
-            return Parser.deployOptions
+            return DeployOption.words
         case "expose":
-            return position == 1 ? names(.deployment, c) : Parser.exposeOptions
+            return position == 1 ? names(.deployment, c) : ExposeOption.words
         case "rollout":
             if position == 1 { return RolloutVerb.allCases.map(\.rawValue) }
             if position == 2 { return names(.deployment, c) }
@@ -57,8 +57,8 @@ public enum Completion {
             }
         case "get", "describe", "delete", "export":
             if position == 1 { return ResourceKind.allCases.map(\.plural) + ResourceKind.allCases.map(\.singular) }
-            if position == 2, let kind = ResourceKind.named(words[1]) { return names(kind, c) + (first == "get" ? Parser.getOptions : []) }
-            return first == "get" ? Parser.getOptions : []
+            if position == 2, let kind = ResourceKind.named(words[1]) { return names(kind, c) + (first == "get" ? GetOption.words : []) }
+            return first == "get" ? GetOption.words : []
         case "fail", "recover", "cordon", "uncordon", "drain":
             return position == 1 ? ["node"] : names(.node, c)
         case "crash":

@@ -165,11 +165,11 @@ public enum NodeAction: String, Hashable, Sendable, CaseIterable {
     case fail, recover, cordon, uncordon, drain
 }
 
-public enum RegistryChange: String, Hashable, Sendable {
+public enum RegistryChange: String, Hashable, Sendable, CaseIterable {
     case add, remove
 }
 
-public enum StrategyKind: String, Hashable, Sendable {
+public enum StrategyKind: String, Hashable, Sendable, CaseIterable {
     case rolling, recreate
 }
 
@@ -315,7 +315,7 @@ public enum Wait: Hashable, Sendable {
     case ready
 }
 
-public enum ClockMode: String, Hashable, Sendable {
+public enum ClockMode: String, Hashable, Sendable, CaseIterable {
     case auto, manual
 }
 
@@ -358,7 +358,7 @@ public enum Expectation: Hashable, Sendable {
     case event(text: Word)
 }
 
-public enum Outcome: String, Hashable, Sendable {
+public enum Outcome: String, Hashable, Sendable, CaseIterable {
     case answers, fails
 }
 

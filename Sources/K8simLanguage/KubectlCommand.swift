@@ -1,10 +1,23 @@
 /// kubectl (and microk8s) command lines, read into the same statements the native forms give.
 /// A flag k8sim cannot honour is an error that names it, never silently ignored.
+/// The kubectl verbs k8sim runs, declared once: dispatch switches over them, and help, the
+/// "supported:" hint and completion list them.
+public enum KubectlVerb: String, KeywordSet {
+    case get, describe, apply, delete, scale, set, rollout, expose, create, cordon, uncordon, drain
+    public static let words = allCases.map(\.rawValue)
+
+    /// The verb with the words that must follow it (`set image`, `create deployment`).
+    public var forms: [String] {
+        switch self {
+        case .set: ["set image"]
+        case .create: ["create deployment", "create configmap"]
+        case .get, .describe, .apply, .delete, .scale, .rollout, .expose, .cordon, .uncordon, .drain: [rawValue]
+        }
+    }
+}
+
 public enum KubectlVerbs {
-    public static let supported = [
-        "get", "describe", "apply", "delete", "scale", "set image", "rollout", "expose",
-        "create deployment", "create configmap", "cordon", "uncordon", "drain",
-    ]
+    public static let supported = KubectlVerb.allCases.flatMap(\.forms)
 }
 
 /// The flags each kubectl verb takes, as constants so no collection is built per line.
@@ -161,9 +174,13 @@ extension Parser {
             throw ParseFailure(.expected("a kubectl command", found: describe(verbToken)), at: errorRange(verbToken))
         }
         let verb = raw(verbToken)
+        guard let known = KubectlVerb(rawValue: verb) else {
+            throw ParseFailure(.kubectlUnsupportedVerb(verb), at: verbToken.range,
+                               hint: Suggestions.didYouMean(verb, among: KubectlVerb.words))
+        }
         advance()
-        switch verb {
-        case "get":
+        switch known {
+        case .get:
             let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: KubectlFlags.get, booleanFlags: KubectlFlags.getBoolean)
             guard let first = pos.first else {
                 throw ParseFailure(.kubectlNeeds("a kind, such as pods", verb: verb), at: errorRange(current))
@@ -195,24 +212,24 @@ extension Parser {
                                    hint: "k8sim lists events by time already")
             }
             return .get(g)
-        case "describe":
+        case .describe:
             let (pos, _) = try kubectlWords(verb: verb, flagsWithValues: [])
             let (k, n, rest) = try kindAndName(pos, verb: verb)
             try noExtra(rest)
             return .describe(kind: k, name: n)
-        case "apply":
+        case .apply:
             let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: KubectlFlags.apply)
             try noExtra(pos[...])
             guard let f = flags.last(where: { $0.name == "-f" || $0.name == "--filename" })?.value else {
                 throw ParseFailure(.kubectlNeeds("a file: -f FILE", verb: verb), at: verbToken.range)
             }
             return .apply(file: f.word)
-        case "delete":
+        case .delete:
             let (pos, _) = try kubectlWords(verb: verb, flagsWithValues: [])
             let (k, n, rest) = try kindAndName(pos, verb: verb)
             try noExtra(rest)
             return .delete(Delete(kind: k, name: n))
-        case "scale":
+        case .scale:
             let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: KubectlFlags.scale)
             let (n, rest) = try deploymentName(pos, verb: verb)
             try noExtra(rest)
@@ -220,7 +237,7 @@ extension Parser {
                 throw ParseFailure(.kubectlNeeds("--replicas=N", verb: verb), at: verbToken.range)
             }
             return .scale(name: n, replicas: r)
-        case "set":
+        case .set:
             guard isKeyword("image") else {
                 throw ParseFailure(.kubectlUnsupportedVerb("set \(current.kind == .word ? raw(current) : "")"), at: errorRange(current))
             }
@@ -242,9 +259,9 @@ extension Parser {
             } catch {
                 throw ParseFailure(error.problem, at: r, hint: error.hint)
             }
-        case "rollout":
-            let sub = try oneOf(RolloutVerb.allCases.map(\.rawValue), what: "a rollout action")
-            let rv = RolloutVerb(rawValue: sub) ?? .status
+        case .rollout:
+            let rv = try oneOf(RolloutVerb.self, what: "a rollout action")
+            let sub = rv.rawValue
             var valueFlags: [String] = []
             if rv == .history { valueFlags = ["--revision"] }
             if rv == .undo { valueFlags = ["--to-revision"] }
@@ -254,7 +271,7 @@ extension Parser {
             var revision = try flagValue(flags, valueFlags, .revision, Words.revision)
             if rv == .undo, revision?.value == 0 { revision = nil }  // kubectl: 0 means the previous revision
             return .rollout(Rollout(verb: rv, name: n, revision: revision))
-        case "expose":
+        case .expose:
             let (pos, flags) = try kubectlWords(verb: verb, flagsWithValues: KubectlFlags.expose)
             let (n, rest) = try deploymentName(pos, verb: verb)
             try noExtra(rest)
@@ -273,9 +290,8 @@ extension Parser {
                 }
             }
             return .expose(e)
-        case "create":
-            let what = try oneOf(["deployment", "configmap"], what: "'deployment' or 'configmap' after 'kubectl create'")
-            if what == "deployment" {
+        case .create:
+            if try oneOf(KubectlCreateKind.self, what: "'deployment' or 'configmap' after 'kubectl create'") == .deployment {
                 let (pos, flags) = try kubectlWords(verb: "create deployment", flagsWithValues: KubectlFlags.createDeployment)
                 let n = try onlyName(pos, verb: "create deployment")
                 guard var image = try flagValue(flags, ["--image"], .image, Words.image) else {
@@ -295,15 +311,11 @@ extension Parser {
                 data.append(try checked(v, Words.dataPair))
             }
             return .configMap(name: n, data: data)
-        case "cordon", "uncordon", "drain":
+        case .cordon, .uncordon, .drain:
             let (pos, _) = try kubectlWords(verb: verb, flagsWithValues: [],
                                             booleanFlags: verb == "drain" ? KubectlFlags.drain : [])
-            return .nodeAction(action: NodeAction(rawValue: verb) ?? .cordon,
-                               name: try onlyName(pos, verb: verb, what: "a node name"))
-        default:
-            let hint = Suggestions.didYouMean(verb, among: ["get", "describe", "apply", "delete", "scale", "set", "rollout",
-                                                            "expose", "create", "cordon", "uncordon", "drain"])
-            throw ParseFailure(.kubectlUnsupportedVerb(verb), at: verbToken.range, hint: hint)
+            let action: NodeAction = known == .drain ? .drain : (known == .cordon ? .cordon : .uncordon)
+            return .nodeAction(action: action, name: try onlyName(pos, verb: verb, what: "a node name"))
         }
     }
 }

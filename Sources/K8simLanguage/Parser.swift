@@ -25,7 +25,7 @@ public struct Parser {
     public static let statementNames: [String] = Verb.allCases.map(\.rawValue)
 
     /// The statement names, in the order `help` and completion list them.
-    enum Verb: String, CaseIterable {
+    public enum Verb: String, CaseIterable, Sendable {
         case cluster, node, fail, recover, cordon, uncordon, drain, crash, registry
         case deploy, scale, set, rollout, delete
         case expose, enable, curl, resolve, configmap
@@ -141,6 +141,14 @@ public struct Parser {
     }
 
     /// Consumes one of several keywords and returns its text.
+    /// One keyword of a closed set, as its enum.
+    mutating func oneOf<K: KeywordSet>(_: K.Type, what: String) throws(ParseFailure) -> K {
+        let word = try oneOf(K.words, what: what)
+        // The word is one of K's own, so it always makes a K.
+        guard let k = K(rawValue: word) else { throw ParseFailure(.expected(what, found: "'\(word)'"), at: previous.range) }
+        return k
+    }
+
     mutating func oneOf(_ keywords: [String], what: String) throws(ParseFailure) -> String {
         let t = current
         if t.kind == .word, t.flags.isEmpty {
@@ -328,8 +336,8 @@ public struct Parser {
             try expectKeyword("pod", after: "'crash'")
             kind = .crashPod(name: try name("a pod name"))
         case .registry?:
-            let op = try oneOf(["add", "remove"], what: "'add' or 'remove' after 'registry'")
-            kind = .registry(change: RegistryChange(rawValue: op) ?? .add, image: try typed(.image, Words.image))
+            let change = try oneOf(RegistryChange.self, what: "'add' or 'remove' after 'registry'")
+            kind = .registry(change: change, image: try typed(.image, Words.image))
         case .deploy?: kind = try deployStatement()
         case .scale?:
             let n = try name("a deployment name")
@@ -406,31 +414,40 @@ public struct Parser {
     mutating func clusterStatement() throws(ParseFailure) -> StatementKind {
         try expectKeyword("nodes", after: "'cluster'")
         var setup = ClusterSetup(nodes: try count())
-        try options(of: "cluster", ["cpu", "memory"]) { (p: inout Parser, option) throws(ParseFailure) in
+        try options(of: "cluster", ClusterOption.self) { (p: inout Parser, option) throws(ParseFailure) in
             switch option {
-            case "cpu": setup.cpu = try p.typed(.quantity, Words.quantity)
-            default: setup.memory = try p.typed(.quantity, Words.quantity)
+            case .cpu: setup.cpu = try p.typed(.quantity, Words.quantity)
+            case .memory: setup.memory = try p.typed(.quantity, Words.quantity)
             }
         }
         return .cluster(setup)
     }
 
     mutating func nodeStatement() throws(ParseFailure) -> StatementKind {
-        let op = try oneOf(["add", "remove"], what: "'add' or 'remove' after 'node'")
+        let op = try oneOf(NodeOperation.self, what: "'add' or 'remove' after 'node'")
         let n = try name("a node name")
-        if op == "remove" { return .nodeRemove(name: n) }
+        if op == .remove { return .nodeRemove(name: n) }
         var add = NodeAdd(name: n, labels: [])
-        try options(of: "node add", ["cpu", "memory", "label"]) { (p: inout Parser, option) throws(ParseFailure) in
+        try options(of: "node add", NodeAddOption.self) { (p: inout Parser, option) throws(ParseFailure) in
             switch option {
-            case "cpu": add.cpu = try p.typed(.quantity, Words.quantity)
-            case "memory": add.memory = try p.typed(.quantity, Words.quantity)
-            default: add.labels = try p.pairs(.labelPair, Words.labelPair, option: "label")
+            case .cpu: add.cpu = try p.typed(.quantity, Words.quantity)
+            case .memory: add.memory = try p.typed(.quantity, Words.quantity)
+            case .label: add.labels = try p.pairs(.labelPair, Words.labelPair, option: "label")
             }
         }
         return .nodeAdd(add)
     }
 
     /// Reads `keyword value` options in any order, each at most once, until the statement ends.
+    mutating func options<Option: KeywordSet>(of statement: String, _: Option.Type,
+                                              _ body: (inout Parser, Option) throws(ParseFailure) -> Void) throws(ParseFailure) {
+        try options(of: statement, Option.words) { (p: inout Parser, word) throws(ParseFailure) in
+            // The word is one of the set's own.
+            guard let option = Option(rawValue: word) else { return }
+            try body(&p, option)
+        }
+    }
+
     mutating func options(of statement: String, _ allowed: [String],
                           _ body: (inout Parser, String) throws(ParseFailure) -> Void) throws(ParseFailure) {
         var seen: UInt64 = 0  // one bit an option: no set to allocate per statement
@@ -459,31 +476,29 @@ public struct Parser {
 
     // MARK: Workloads
 
-    public static let exposeOptions = ["as", "port", "target", "clusterip", "nodeport", "loadbalancer"]
-    public static let getOptions = ["where", "in", "wide", "yaml", "json"]
-    public static let deployOptions = ["replicas", "port", "label", "env", "config", "cpu", "memory", "strategy",
-                                "surge", "unavailable", "minready", "history", "deadline"]
+    public static var exposeOptions: [String] { ExposeOption.words }
+    public static var getOptions: [String] { GetOption.words }
+    public static var deployOptions: [String] { DeployOption.words }
 
     mutating func deployStatement() throws(ParseFailure) -> StatementKind {
         let n = try name("a deployment name")
         try expectKeyword("image", after: "the deployment name")
         var d = Deploy(name: n, image: try typed(.image, Words.image))
-        try options(of: "deploy", Self.deployOptions) { (p: inout Parser, option) throws(ParseFailure) in
+        try options(of: "deploy", DeployOption.self) { (p: inout Parser, option) throws(ParseFailure) in
             switch option {
-            case "replicas": d.replicas = try p.count()
-            case "port": d.port = try p.typed(.port, Words.port)
-            case "label": d.labels = try p.pairs(.labelPair, Words.labelPair, option: "label")
-            case "env": d.env = try p.pairs(.envPair, Words.envPair, option: "env")
-            case "config": d.config = try p.name("a configmap name")
-            case "cpu": d.cpu = try p.typed(.quantity, Words.quantity)
-            case "memory": d.memory = try p.typed(.quantity, Words.quantity)
-            case "strategy":
-                d.strategy = StrategyKind(rawValue: try p.oneOf(["rolling", "recreate"], what: "a strategy"))
-            case "surge": d.surge = try p.typed(.intOrPercent, Words.intOrPercent)
-            case "unavailable": d.unavailable = try p.typed(.intOrPercent, Words.intOrPercent)
-            case "minready": d.minReady = try p.typed(.duration, Words.duration)
-            case "history": d.history = try p.count()
-            default: d.deadline = try p.typed(.duration, Words.duration)
+            case .replicas: d.replicas = try p.count()
+            case .port: d.port = try p.typed(.port, Words.port)
+            case .label: d.labels = try p.pairs(.labelPair, Words.labelPair, option: "label")
+            case .env: d.env = try p.pairs(.envPair, Words.envPair, option: "env")
+            case .config: d.config = try p.name("a configmap name")
+            case .cpu: d.cpu = try p.typed(.quantity, Words.quantity)
+            case .memory: d.memory = try p.typed(.quantity, Words.quantity)
+            case .strategy: d.strategy = try p.oneOf(StrategyKind.self, what: "a strategy")
+            case .surge: d.surge = try p.typed(.intOrPercent, Words.intOrPercent)
+            case .unavailable: d.unavailable = try p.typed(.intOrPercent, Words.intOrPercent)
+            case .minready: d.minReady = try p.typed(.duration, Words.duration)
+            case .history: d.history = try p.count()
+            case .deadline: d.deadline = try p.typed(.duration, Words.duration)
             }
         }
         if d.strategy == .recreate, let r = d.surge ?? d.unavailable {
@@ -494,23 +509,21 @@ public struct Parser {
     }
 
     mutating func setStatement() throws(ParseFailure) -> StatementKind {
-        let what = try oneOf(["image", "clock", "seed", "trace"], what: "what to set")
-        switch what {
-        case "image":
+        switch try oneOf(SetTarget.self, what: "what to set") {
+        case .image:
             let n = try name("a deployment name")
             return .setImage(SetImage(name: n, container: nil, image: try typed(.image, Words.image)))
-        case "clock":
-            return .setClock(ClockMode(rawValue: try oneOf(["auto", "manual"], what: "'auto' or 'manual'")) ?? .auto)
-        case "seed":
+        case .clock:
+            return .setClock(try oneOf(ClockMode.self, what: "'auto' or 'manual'"))
+        case .seed:
             return .setSeed(try count())
-        default:
-            return .setTrace(try oneOf(["on", "off"], what: "'on' or 'off'") == "on")
+        case .trace:
+            return .setTrace(try oneOf(Switch.self, what: "'on' or 'off'") == .on)
         }
     }
 
     mutating func rolloutStatement() throws(ParseFailure) -> StatementKind {
-        let verbWord = try oneOf(RolloutVerb.allCases.map(\.rawValue), what: "a rollout action")
-        let verb = RolloutVerb(rawValue: verbWord) ?? .status
+        let verb = try oneOf(RolloutVerb.self, what: "a rollout action")
         var r = Rollout(verb: verb, name: try name("a deployment name"), revision: nil)
         if verb == .history, isKeyword("revision") {
             advance()
@@ -527,31 +540,34 @@ public struct Parser {
 
     mutating func exposeStatement() throws(ParseFailure) -> StatementKind {
         var e = Expose(name: try name("a deployment name"))
-        var typeWord: String?
-        try options(of: "expose", Self.exposeOptions) {
-            (p: inout Parser, option) throws(ParseFailure) in
-            switch option {
-            case "as": e.serviceName = try p.name("a service name")
-            case "port": e.port = try p.typed(.port, Words.port)
-            case "target": e.target = try p.typed(.port, Words.portRef)
-            default:
+        var typeWord: ExposeOption?
+        try options(of: "expose", ExposeOption.self) { (p: inout Parser, option) throws(ParseFailure) in
+            func oneType() throws(ParseFailure) {
                 if let previous = typeWord {
-                    throw ParseFailure(.conflictingOptions(previous, option), at: p.previous.range,
+                    throw ParseFailure(.conflictingOptions(previous.rawValue, option.rawValue), at: p.previous.range,
                                        hint: "a service has one type")
                 }
                 typeWord = option
-                switch option {
-                case "clusterip": e.type = .clusterIP
-                case "loadbalancer": e.type = .loadBalancer
-                default:
-                    var number: Arg<Int>?
-                    let t = p.current
-                    // A quoted or `$` word is never an option, so it is the port.
-                    if t.kind == .word, Words.isDigits(p.raw(t)) || !t.flags.isEmpty {
-                        number = try p.typed(.nodePort, Words.port)
-                    }
-                    e.type = .nodePort(number)
+            }
+            switch option {
+            case .as: e.serviceName = try p.name("a service name")
+            case .port: e.port = try p.typed(.port, Words.port)
+            case .target: e.target = try p.typed(.port, Words.portRef)
+            case .clusterip:
+                try oneType()
+                e.type = .clusterIP
+            case .loadbalancer:
+                try oneType()
+                e.type = .loadBalancer
+            case .nodeport:
+                try oneType()
+                var number: Arg<Int>?
+                let t = p.current
+                // A quoted or `$` word is never an option, so it is the port.
+                if t.kind == .word, Words.isDigits(p.raw(t)) || !t.flags.isEmpty {
+                    number = try p.typed(.nodePort, Words.port)
                 }
+                e.type = .nodePort(number)
             }
         }
         return .expose(e)
@@ -559,8 +575,11 @@ public struct Parser {
 
     mutating func curlArguments() throws(ParseFailure) -> Curl {
         var c = Curl(target: try typed(.target, Words.target))
-        try options(of: "curl", ["from", "times"]) { (p: inout Parser, option) throws(ParseFailure) in
-            if option == "from" { c.from = try p.name("a pod or deployment name") } else { c.times = try p.count() }
+        try options(of: "curl", CurlOption.self) { (p: inout Parser, option) throws(ParseFailure) in
+            switch option {
+            case .from: c.from = try p.name("a pod or deployment name")
+            case .times: c.times = try p.count()
+            }
         }
         return c
     }
@@ -595,9 +614,10 @@ public struct Parser {
     mutating func waitStatement() throws(ParseFailure) -> StatementKind {
         if isKeyword("until") {
             advance()
-            let what = try oneOf(["rollout", "ready"], what: "'rollout NAME' or 'ready' after 'until'")
-            if what == "ready" { return .wait(.ready) }
-            return .wait(.rollout(try name("a deployment name")))
+            switch try oneOf(WaitUntil.self, what: "'rollout NAME' or 'ready' after 'until'") {
+            case .ready: return .wait(.ready)
+            case .rollout: return .wait(.rollout(try name("a deployment name")))
+            }
         }
         return .wait(.duration(try typed(.duration, Words.duration)))
     }
@@ -608,16 +628,23 @@ public struct Parser {
         if current.kind == .word, !(current.flags.isEmpty && keywords.contains(raw(current))), !raw(current).hasPrefix("-") {
             g.name = try name()
         }
-        try options(of: "get", keywords) { (p: inout Parser, option) throws(ParseFailure) in
+        try options(of: "get", GetOption.self) { (p: inout Parser, option) throws(ParseFailure) in
+            let form: OutputForm
             switch option {
-            case "where": g.selector = try p.typed(.selector, Words.selector)
-            case "in": g.namespace = .named(try p.name("a namespace"))
-            default:
-                if g.output != nil {
-                    throw ParseFailure(.conflictingOptions(g.output?.rawValue ?? "", option), at: p.previous.range)
-                }
-                g.output = OutputForm(rawValue: option)
+            case .where:
+                g.selector = try p.typed(.selector, Words.selector)
+                return
+            case .in:
+                g.namespace = .named(try p.name("a namespace"))
+                return
+            case .wide: form = .wide
+            case .yaml: form = .yaml
+            case .json: form = .json
             }
+            if let previous = g.output {
+                throw ParseFailure(.conflictingOptions(previous.rawValue, option.rawValue), at: p.previous.range)
+            }
+            g.output = form
         }
         return .get(g)
     }
@@ -686,7 +713,7 @@ public struct Parser {
         case "curl":
             advance()
             let c = try expectCurlArguments()
-            let outcome = Outcome(rawValue: try oneOf(["answers", "fails"], what: "'answers' or 'fails'")) ?? .answers
+            let outcome = try oneOf(Outcome.self, what: "'answers' or 'fails'")
             var text: Word?
             if isKeyword("with") {
                 advance()
@@ -696,10 +723,10 @@ public struct Parser {
         case "resolve":
             advance()
             let r = try resolveArguments()
-            if try oneOf(["to", "fails"], what: "'to ADDRESS' or 'fails'") == "to" {
-                return .resolve(r, address: try word("an address", example: "10.152.183.10"))
+            switch try oneOf(ResolveOutcome.self, what: "'to ADDRESS' or 'fails'") {
+            case .to: return .resolve(r, address: try word("an address", example: "10.152.183.10"))
+            case .fails: return .resolve(r, address: nil)
             }
-            return .resolve(r, address: nil)
         case "error":
             advance()
             var text: Word?
