@@ -132,8 +132,9 @@ public struct Lexer {
                         i += 2
                         continue
                     }
-                    if c == Self.dollar, i + 1 < n, s[i + 1] == Self.lbrace || Self.isNameStart(s[i + 1]) {
-                        flags.insert(.variable)
+                    if c == Self.dollar {
+                        i = scanReference(s, at: i, end: n, &flags)
+                        continue
                     }
                     i += 1
                 }
@@ -144,26 +145,54 @@ public struct Lexer {
                 }
                 continue
             }
-            if b == Self.dollar, i + 1 < n {
-                let c = s[i + 1]
-                if c == Self.lbrace {
-                    // `${name}` is one reference: its braces do not end the word.
-                    flags.insert(.variable)
-                    var j = i + 2
-                    while j < n && Self.isNameByte(s[j]) { j += 1 }
-                    if j < n && s[j] == Self.rbrace {
-                        i = j + 1
-                    } else {
-                        diagnostics.append(Diagnostic(.badVariableReference, at: SourceRange(i, j)))
-                        i = j
-                    }
-                    continue
-                }
-                if Self.isNameStart(c) { flags.insert(.variable) }
+            if b == Self.dollar {
+                // `${name}` is one reference: its braces do not end the word.
+                i = scanReference(s, at: i, end: n, &flags)
+                continue
             }
             i += 1
         }
         index = i
         return Token(kind: .word, flags: flags, start: start, end: i)
+    }
+
+    /// At a `$`: notes a reference (or reports a malformed `${`) and returns where to go on.
+    private mutating func scanReference(_ s: UnsafeBufferPointer<UInt8>, at i: Int, end n: Int, _ flags: inout Token.Flags) -> Int {
+        switch Self.reference(s, at: i, end: n) {
+        case .literal: return i + 1
+        case .name(_, let next):
+            flags.insert(.variable)
+            return next
+        case .malformed(let range):
+            flags.insert(.variable)
+            diagnostics.append(Diagnostic(.badVariableReference, at: range))
+            return range.end
+        }
+    }
+
+    /// What a `$` at `i` starts: the one reading of `$name` and `${name}`, for the lexer and
+    /// the word decoder alike. A name starts with a letter or `_`; `${` must hold one and close.
+    enum Reference: Equatable {
+        /// A `$` that names nothing (`$5`, `$ `): kept as written.
+        case literal
+        case name(Range<Int>, next: Int)
+        /// `${` without a name and its `}`: an error at this range (its `}` included, if any).
+        case malformed(SourceRange)
+    }
+
+    static func reference(_ s: UnsafeBufferPointer<UInt8>, at i: Int, end n: Int) -> Reference {
+        guard i + 1 < n else { return .literal }
+        if s[i + 1] == lbrace {
+            var j = i + 2
+            let named = j < n && isNameStart(s[j])
+            while j < n && isNameByte(s[j]) { j += 1 }
+            let closed = j < n && s[j] == rbrace
+            guard named, closed else { return .malformed(SourceRange(i, closed ? j + 1 : j)) }
+            return .name((i + 2)..<j, next: j + 1)
+        }
+        guard isNameStart(s[i + 1]) else { return .literal }
+        var j = i + 2
+        while j < n && isNameByte(s[j]) { j += 1 }
+        return .name((i + 1)..<j, next: j)
     }
 }

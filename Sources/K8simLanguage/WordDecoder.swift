@@ -43,25 +43,12 @@ enum WordDecoder {
                 i += 2
                 continue
             }
-            if b == UInt8(ascii: "$") && i + 1 < end {
-                let c = bytes[i + 1]
-                if c == UInt8(ascii: "{") {
-                    var j = i + 2
-                    while j < end && Lexer.isNameByte(bytes[j]) { j += 1 }
-                    if j < end && bytes[j] == UInt8(ascii: "}") && j > i + 2 {
-                        flush()
-                        parts.append(.variable(String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 2)..<j]), as: UTF8.self)))
-                        i = j + 1
-                        continue
-                    }
-                } else if Lexer.isNameStart(c) {
-                    var j = i + 1
-                    while j < end && Lexer.isNameByte(bytes[j]) { j += 1 }
-                    flush()
-                    parts.append(.variable(String(decoding: UnsafeBufferPointer(rebasing: bytes[(i + 1)..<j]), as: UTF8.self)))
-                    i = j
-                    continue
-                }
+            // The lexer's reading of `$`; a malformed `${` was reported there and stays as text.
+            if b == UInt8(ascii: "$"), case .name(let name, let next) = Lexer.reference(bytes, at: i, end: end) {
+                flush()
+                parts.append(.variable(String(decoding: UnsafeBufferPointer(rebasing: bytes[name]), as: UTF8.self)))
+                i = next
+                continue
             }
             text.append(b)
             i += 1

@@ -21,6 +21,26 @@ struct LexerTests {
         #expect(tokens.last?.range == SourceRange(25, 25))
     }
 
+    /// One reading of `$`: quoted or bare, a malformed `${` is the same error at the same place,
+    /// and a decoded word holds the same references.
+    @Test func variableReferencesReadTheSameQuotedOrNot() {
+        for (text, bad) in [("say ${x", SourceRange(4, 7)), ("say \"${x\"", SourceRange(5, 8)), ("say ${}", SourceRange(4, 7)),
+                            ("say \"${1}\"", SourceRange(5, 9)), ("say ${1}", SourceRange(4, 8))] {
+            let r = Parser.parse(text)
+            #expect(r.diagnostics.map(\.problem) == [.badVariableReference] && r.diagnostics.first?.range == bad, "\(text)")
+        }
+        for text in ["say $5", "say \"cost: $5 and $\"", "say a$"] {
+            #expect(!Parser.parse(text).hasErrors, "\(text): a $ that names nothing is text")
+        }
+        guard case .say(let bare)? = Parser.parse("say a${x}b$y").script.statements.first?.kind,
+              case .say(let quoted)? = Parser.parse("say \"a${x}b$y\"").script.statements.first?.kind else {
+            Issue.record("say did not parse")
+            return
+        }
+        #expect(bare.parts == [.text("a"), .variable("x"), .text("b"), .variable("y")])
+        #expect(quoted.parts == bare.parts)
+    }
+
     @Test func rangesAreBytesNotCharacters() {
         let s = SourceFile(name: "t", text: "say \"한국\" x")
         let tokens = Lexer.tokenize(s).tokens
