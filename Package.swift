@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers, each a target; dependencies point one way:
 // K8simInterpreter -> K8simLanguage, K8simCluster, K8simManifests; K8simManifests -> K8simCluster;
+// K8simLanguage and K8simCluster -> K8simNotation (how addresses and durations are written);
 // the k8sim executable sits on top of all of them.
 let package = Package(
     name: "k8sim",
@@ -19,10 +20,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
+        // How values are written, shared by the language and the model: IPv4 addresses and
+        // ranges, durations. Depends on nothing.
+        .target(name: "K8simNotation"),
         // The cluster model: objects, controllers, scheduler, clock. Knows nothing of the language.
-        .target(name: "K8simCluster", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+        .target(name: "K8simCluster", dependencies: ["K8simNotation", .product(name: "OrderedCollections", package: "swift-collections")]),
         // The language front end: source, tokens, lexer, parser, AST, diagnostics, formatter.
-        .target(name: "K8simLanguage"),
+        .target(name: "K8simLanguage", dependencies: ["K8simNotation"]),
         // Runs the AST against the cluster model and renders output to a host-provided sink.
         .target(name: "K8simInterpreter", dependencies: ["K8simLanguage", "K8simCluster", "K8simManifests"]),
         // Kubernetes YAML in and out.
@@ -36,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "k8sim",
             dependencies: [
-                "K8simLanguage", "K8simCluster", "K8simInterpreter", "K8simManifests", "K8simLineEditor",
+                "K8simLanguage", "K8simCluster", "K8simInterpreter", "K8simManifests", "K8simLineEditor", "K8simNotation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,7 +48,8 @@ let package = Package(
         .executableTarget(name: "k8sim-fuzz", dependencies: ["K8simLanguage", "K8simInterpreter", "K8simManifests", "K8simCluster"],
                           path: "Fuzz"),
         .testTarget(name: "K8simLanguageTests", dependencies: ["K8simLanguage"], exclude: ["Golden"]),
-        .testTarget(name: "K8simClusterTests", dependencies: ["K8simCluster"]),
+        .testTarget(name: "K8simNotationTests", dependencies: ["K8simNotation"]),
+        .testTarget(name: "K8simClusterTests", dependencies: ["K8simCluster", "K8simNotation"]),
         .testTarget(name: "K8simManifestsTests", dependencies: ["K8simManifests", "K8simCluster"]),
         .testTarget(name: "K8simCommandTests", dependencies: ["k8sim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                     exclude: ["Help"]),

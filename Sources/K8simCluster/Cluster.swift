@@ -1,3 +1,4 @@
+import K8simNotation
 import OrderedCollections
 
 /// How long things take in virtual time. The defaults follow Kubernetes 1.32+ and what the
@@ -236,7 +237,7 @@ public struct Cluster: Sendable, Codable {
             }
             steps += 1
             if steps > limit {
-                throw SettleError(description: "the controllers did not come to rest after \(limit) steps at \(Self.format(now))")
+                throw SettleError(description: "the controllers did not come to rest after \(limit) steps at \(DurationText.format(now, milliseconds: false))")
             }
         }
     }
@@ -265,7 +266,7 @@ public struct Cluster: Sendable, Codable {
         eachInstant(self)
         while clock.hasForegroundWork, let due = clock.nextDue {
             if due - start > limit {
-                throw SettleError(description: "the cluster was still changing after \(Self.format(limit)) of virtual time; use wait to move time in steps")
+                throw SettleError(description: "the cluster was still changing after \(DurationText.format(limit, milliseconds: false)) of virtual time; use wait to move time in steps")
             }
             fire(clock.popDue(atOrBefore: due))
             try reconcile()
@@ -305,16 +306,6 @@ public struct Cluster: Sendable, Codable {
         }
     }
 
-    /// `1h2m3s` style, for messages.
-    static func format(_ ms: Millis) -> String {
-        var s = ms / 1000
-        var out = ""
-        if s >= 3600 { out += "\(s / 3600)h"; s %= 3600 }
-        if s >= 60 { out += "\(s / 60)m"; s %= 60 }
-        if s > 0 || out.isEmpty { out += "\(s)s" }
-        return out
-    }
-
     // MARK: Index upkeep
 
     mutating func insertPod(_ pod: Pod) {
@@ -346,7 +337,7 @@ public struct Cluster: Sendable, Codable {
             podsByNode[node]?.remove(key)
             if let n = nodes.index(forKey: node) {
                 nodes.values[n].usage.add(pod.template, sign: -1)
-                if let ip = pod.podIP.flatMap({ AddressPool.parse(Substring($0)) }) {
+                if let ip = pod.podIP.flatMap({ IPv4.parse(Substring($0)) }) {
                     nodes.values[n].usedHosts[Int(ip & 0xFF)] = false
                 }
             }

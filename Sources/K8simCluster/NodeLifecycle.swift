@@ -1,3 +1,4 @@
+import K8simNotation
 import OrderedCollections
 
 /// Nodes: adding and removing them, failures and recovery (the node lifecycle controller
@@ -109,7 +110,7 @@ extension Cluster {
         node.taints.append(Taint(key: Taint.unreachable, effect: .noExecute, addedAt: now))
         nodes[name] = node
         record("NodeNotReady", "node", name, "Node \(name) status is now: NodeNotReady", source: "node-controller", namespace: "")
-        let grace = Self.format(timings.nodeMonitorGrace)
+        let grace = DurationText.format(timings.nodeMonitorGrace, milliseconds: false)
         note("node-controller", "node \(name) is NotReady (no heartbeat for \(grace)); tainted \(Taint.unreachable)")
         // The node controller marks its pods not ready, so endpoints stop sending to them.
         for key in podsByNode[name] ?? [] {

@@ -1,3 +1,4 @@
+import K8simNotation
 import OrderedCollections
 
 /// Milliseconds of virtual time since the cluster started.
@@ -525,7 +526,7 @@ public enum EventMessage: Hashable, Sendable, ExpressibleByStringInterpolation {
         case .pulling(let image): "Pulling image \"\(image)\""
         case .alreadyPresent(let image): "Container image \"\(image)\" already present on machine"
         case .pulled(let image, let took):
-            "Successfully pulled image \"\(image)\" in \(Cluster.format(took)) (\(Cluster.format(took)) including waiting)"
+            "Successfully pulled image \"\(image)\" in \(DurationText.format(took, milliseconds: false)) (\(DurationText.format(took, milliseconds: false)) including waiting)"
         case .created(let container): "Created container: \(container)"
         case .started(let container): "Started container \(container)"
         case .createdPod(let pod): "Created pod: \(pod)"

@@ -1,3 +1,4 @@
+import K8simNotation
 import OrderedCollections
 
 /// What reacts to Services: the Endpoints controller, kube-proxy's rules on each node, and
@@ -100,7 +101,7 @@ extension Cluster {
         var gone: [Int] = [], goneNotReady: [Int] = []
         for name in names {
             for ip in ips[name] ?? [] {
-                guard let value = AddressPool.parse(Substring(ip)) else { continue }
+                guard let value = IPv4.parse(Substring(ip)) else { continue }
                 if let i = Self.index(of: name, ip: value, in: ready) { gone.append(i) }
                 if let i = Self.index(of: name, ip: value, in: notReady) { goneNotReady.append(i) }
             }
@@ -121,7 +122,7 @@ extension Cluster {
     /// Where the address with this pod name and address value is in a list in address order.
     static func index(of name: String, ip: UInt32, in list: [EndpointAddress]) -> Int? {
         var i = lowerBound(ip, in: list)
-        while i < list.count, AddressPool.parse(Substring(list[i].ip)) == ip {
+        while i < list.count, IPv4.parse(Substring(list[i].ip)) == ip {
             if list[i].podName == name { return i }
             i += 1
         }
@@ -133,7 +134,7 @@ extension Cluster {
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            let v = AddressPool.parse(Substring(list[mid].ip)) ?? 0
+            let v = IPv4.parse(Substring(list[mid].ip)) ?? 0
             if v < ip || (orAbove && v == ip) { lo = mid + 1 } else { hi = mid }
         }
         return lo
@@ -165,7 +166,7 @@ extension Cluster {
     static func insert(_ addresses: [EndpointAddress], into list: inout [EndpointAddress]) {
         guard !addresses.isEmpty else { return }
         let news = sortedByIP(addresses)
-        let at = news.map { lowerBound(AddressPool.parse(Substring($0.ip)) ?? 0, in: list, orAbove: true) }
+        let at = news.map { lowerBound(IPv4.parse(Substring($0.ip)) ?? 0, in: list, orAbove: true) }
         let oldCount = list.count
         list.append(contentsOf: news)
         list.withUnsafeMutableBufferPointer { buf in
@@ -185,7 +186,7 @@ extension Cluster {
     /// Addresses in numeric order (stable for equal ones). Each address is parsed once: parsing
     /// both sides of every comparison made a Service over 150,000 pods take seconds per change.
     static func sortedByIP(_ list: [EndpointAddress]) -> [EndpointAddress] {
-        list.map { (AddressPool.parse(Substring($0.ip)) ?? 0, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        list.map { (IPv4.parse(Substring($0.ip)) ?? 0, $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     // MARK: CoreDNS

@@ -1,3 +1,4 @@
+import K8simNotation
 import OrderedCollections
 
 /// A service's target port: a number, or the name of a container port.
@@ -98,38 +99,12 @@ public struct AddressPool: Codable, Hashable, Sendable {
         self.last = last
     }
 
-    public static func address(_ ip: UInt32) -> String {
-        "\(ip >> 24).\((ip >> 16) & 255).\((ip >> 8) & 255).\(ip & 255)"
-    }
-
     /// `A-B` or a CIDR such as `10.64.140.0/28`, as MetalLB's configuration takes them.
     public static func parse(range text: String, name: String = "default") throws(ClusterError) -> AddressPool {
-        let bad = ClusterError.refused("invalid address range \"\(text)\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)")
-        if let slash = text.firstIndex(of: "/") {
-            guard let base = parse(text[..<slash]), let bits = Int(text[text.index(after: slash)...]), (16...32).contains(bits) else { throw bad }
-            let size = (UInt32(1) << UInt32(32 - bits)) &- 1
-            return AddressPool(name: name, first: base & ~size, last: (base & ~size) | size)
-        }
-        let ends = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard ends.count == 2, let a = parse(ends[0]), let b = parse(ends[1]), a <= b, b - a < 65536 else { throw bad }
-        return AddressPool(name: name, first: a, last: b)
-    }
-
-    /// A dotted IPv4 address as a number. Walks the parts in place (no array of them): the
-    /// Endpoints controller and pod removal parse addresses on their hot paths.
-    public static func parse(_ s: Substring) -> UInt32? {
-        let u = s.utf8
-        var ip: UInt32 = 0, parts = 0
-        var start = u.startIndex
-        while true {
-            let end = u[start...].firstIndex(of: UInt8(ascii: ".")) ?? u.endIndex
-            let p = s[start..<end]
-            guard let v = UInt32(p), v <= 255, !p.isEmpty, p.count <= 3 else { return nil }
-            ip = ip << 8 | v
-            parts += 1
-            if end == u.endIndex { return parts == 4 ? ip : nil }
-            guard parts < 4 else { return nil }
-            start = u.index(after: end)
+        switch IPv4.parseRange(Substring(text)) {
+        case .success(let r): return AddressPool(name: name, first: r.lowerBound, last: r.upperBound)
+        case .failure:
+            throw .refused("invalid address range \"\(text)\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)")
         }
     }
 }
@@ -362,14 +337,14 @@ extension Cluster {
     /// from it in order.
     public mutating func enableMetalLB(pools: [AddressPool]) throws(ClusterError) {
         guard !pools.isEmpty else { throw .refused("metallb needs at least one address pool") }
-        for p in pools where p.first > p.last || p.last - p.first >= 65536 {
-            throw .refused("invalid address range \(AddressPool.address(p.first))-\(AddressPool.address(p.last)): the first address must not come after the last, and a pool holds at most 65536 addresses")
+        for p in pools where p.first > p.last || p.last - p.first >= IPv4.maxRangeSize {
+            throw .refused("invalid address range \(IPv4.format(p.first))-\(IPv4.format(p.last)): the first address must not come after the last, and a pool holds at most 65536 addresses")
         }
         if namespaces["metallb-system"] == nil {
             namespaces["metallb-system"] = Namespace(meta: newMeta(name: "metallb-system", namespace: ""))
         }
         addressPools = pools
-        note("metallb-controller", "address pools: " + pools.map { "\(AddressPool.address($0.first))-\(AddressPool.address($0.last))" }.joined(separator: ", "))
+        note("metallb-controller", "address pools: " + pools.map { "\(IPv4.format($0.first))-\(IPv4.format($0.last))" }.joined(separator: ", "))
         for (k, s) in services where s.spec.type == .loadBalancer { dirtyServices.append(k) }
     }
 
@@ -414,7 +389,7 @@ extension Cluster {
         for pool in addressPools {
             var ip = pool.first
             while true {
-                let text = AddressPool.address(ip)
+                let text = IPv4.format(ip)
                 if allocatedLoadBalancerIPs[text] == nil {
                     s.loadBalancerIP = text
                     allocatedLoadBalancerIPs[text] = key

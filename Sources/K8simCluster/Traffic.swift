@@ -1,3 +1,4 @@
+import K8simNotation
 import OrderedCollections
 
 /// Requests through the cluster, following the path a packet takes: DNS, a service IP, a node
@@ -102,7 +103,7 @@ extension Cluster {
         }
         // A service's cluster IP, or a name for CoreDNS (from inside the cluster).
         var ip = host
-        if AddressPool.parse(Substring(host)) == nil {
+        if IPv4.parse(Substring(host)) == nil {
             guard let resolved = resolve(host, fromNamespace: namespace) else {
                 path.append("CoreDNS: \(host) → NXDOMAIN")
                 return .failure(RequestFailure(kind: .unresolved, message: "Could not resolve host: \(host)", path: path))
@@ -184,7 +185,7 @@ extension Cluster {
         let host = env["REDIS_HOST"] ?? "localhost"
         let port = Int(env["REDIS_PORT"] ?? "") ?? 6379
         let ns = pod.meta.namespace
-        guard let ip = host == "localhost" ? nil : (AddressPool.parse(Substring(host)) != nil ? host : resolve(host, fromNamespace: ns)) else {
+        guard let ip = host == "localhost" ? nil : (IPv4.parse(Substring(host)) != nil ? host : resolve(host, fromNamespace: ns)) else {
             return fail("Error: getaddrinfo ENOTFOUND \(host)", ["counter: cannot resolve \(host)"])
         }
         var hops = ["counter on \(pod.name): redis at \(host) → \(ip):\(port)"]

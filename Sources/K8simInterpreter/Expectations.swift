@@ -1,3 +1,4 @@
+import K8simNotation
 import K8simCluster
 import K8simLanguage
 
@@ -79,7 +80,7 @@ extension Session {
             let wanted = try address.map { (a) throws(RuntimeError) in try expand(a) }
             if let wanted {
                 // A name instead of an address means that service's cluster IP.
-                if AddressPool.parse(Substring(wanted)) == nil {
+                if IPv4.parse(Substring(wanted)) == nil {
                     let serviceIP = cluster.service(wanted)?.clusterIP
                     return (ip != nil && ip == serviceIP, "\(host) to resolve to the cluster IP of service \(wanted)\(serviceIP.map { " (\($0))" } ?? "")", ip ?? "NXDOMAIN")
                 }

@@ -1,3 +1,5 @@
+import K8simNotation
+
 /// The typed words of the language and their checkers. The parser checks a word where the
 /// grammar needs a type; a word holding `$name` is checked by the same functions when the
 /// statement runs and the value is known.
@@ -19,19 +21,7 @@ public struct Interval: Hashable, Sendable, Comparable, CustomStringConvertible 
     public static func < (a: Interval, b: Interval) -> Bool { a.milliseconds < b.milliseconds }
 
     /// Canonical text: `1h30m`, `45s`, `500ms`.
-    public var description: String {
-        if milliseconds == 0 { return "0s" }
-        var ms = milliseconds
-        var out = ""
-        let h = ms / 3_600_000; ms %= 3_600_000
-        let m = ms / 60_000; ms %= 60_000
-        let s = ms / 1000; ms %= 1000
-        if h > 0 { out += "\(h)h" }
-        if m > 0 { out += "\(m)m" }
-        if s > 0 { out += "\(s)s" }
-        if ms > 0 { out += "\(ms)ms" }
-        return out
-    }
+    public var description: String { DurationText.format(milliseconds) }
 }
 
 /// A Kubernetes resource quantity (`500m`, `2`, `128Mi`), held in thousandths of a unit.
@@ -73,24 +63,7 @@ public struct IPv4Range: Hashable, Sendable, CustomStringConvertible {
     public var first: UInt32
     public var last: UInt32
     public var count: Int { Int(last - first) + 1 }
-    public var description: String { "\(IPv4Range.format(first))-\(IPv4Range.format(last))" }
-
-    public static func format(_ ip: UInt32) -> String {
-        "\(ip >> 24).\((ip >> 16) & 255).\((ip >> 8) & 255).\(ip & 255)"
-    }
-
-    public static func parseAddress(_ s: Substring) -> UInt32? {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var ip: UInt32 = 0
-        for p in parts {
-            guard !p.isEmpty, p.count <= 3, p.allSatisfy({ $0.isASCII && $0.isNumber }), let v = UInt32(p), v <= 255 else {
-                return nil
-            }
-            ip = ip << 8 | v
-        }
-        return ip
-    }
+    public var description: String { "\(IPv4.format(first))-\(IPv4.format(last))" }
 }
 
 /// An image word as written, with how it is to be read: `ghcr.io/subicura/echo:v1` is a full
@@ -342,24 +315,16 @@ public enum Words {
     }
 
     public static func ipRange(_ s: String) throws(WordError) -> IPv4Range {
-        if let slash = s.firstIndex(of: "/") {
-            guard let base = IPv4Range.parseAddress(s[..<slash]), let bits = Int(s[s.index(after: slash)...]),
-                  bits >= 16, bits <= 32 else {
-                throw WordError(.badWord(.ipRange, found: s))
-            }
-            let size = UInt32(1) << UInt32(32 - bits) &- 1
-            let first = base & ~size
-            return IPv4Range(first: first, last: first | size)
-        }
-        let ends = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard ends.count == 2, let a = IPv4Range.parseAddress(ends[0]), let b = IPv4Range.parseAddress(ends[1]) else {
-            throw WordError(.badWord(.ipRange, found: s), hint: "write two IPv4 addresses joined by '-', or a CIDR such as 10.64.140.0/28")
-        }
-        guard a <= b else {
+        switch IPv4.parseRange(Substring(s)) {
+        case .success(let r): return IPv4Range(first: r.lowerBound, last: r.upperBound)
+        case .failure(.malformed):
+            throw WordError(.badWord(.ipRange, found: s),
+                            hint: s.contains("/") ? nil : "write two IPv4 addresses joined by '-', or a CIDR such as 10.64.140.0/28")
+        case .failure(.reversed):
             throw WordError(.outOfRange(.ipRange, found: s, limit: "the first address must not come after the last"))
+        case .failure(.tooLarge):
+            throw WordError(.outOfRange(.ipRange, found: s, limit: "at most \(IPv4.maxRangeSize) addresses"))
         }
-        guard b - a < 65536 else { throw WordError(.outOfRange(.ipRange, found: s, limit: "at most 65536 addresses")) }
-        return IPv4Range(first: a, last: b)
     }
 
     public static func image(_ s: String) throws(WordError) -> ImageRef {

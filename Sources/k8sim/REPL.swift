@@ -2,6 +2,7 @@ import Foundation
 import K8simInterpreter
 import K8simLanguage
 import K8simLineEditor
+import K8simNotation
 
 /// The read-eval-print loop: a prompt with the virtual time, history across runs, completion,
 /// a continuation prompt for unfinished input, Ctrl-C to drop a line, Ctrl-D to leave.
@@ -27,7 +28,7 @@ struct REPL {
         var buffer = ""
         var line = 0
         while !session.quitRequested {
-            let time = HumanDurationText.format(session.cluster.now)
+            let time = DurationText.format(session.cluster.now, milliseconds: false)
             let prompt = buffer.isEmpty ? "k8sim [\(time)]> " : "...> "
             switch reader.readLine(prompt: prompt) {
             case .end:
@@ -48,15 +49,5 @@ struct REPL {
                 buffer = ""
             }
         }
-    }
-}
-
-/// The prompt's clock, in kubectl's AGE style.
-enum HumanDurationText {
-    static func format(_ ms: Int64) -> String {
-        let s = ms / 1000
-        if s < 120 { return "\(s)s" }
-        if s < 3600 { return s % 60 == 0 ? "\(s / 60)m" : "\(s / 60)m\(s % 60)s" }
-        return "\(s / 3600)h\((s % 3600) / 60)m"
     }
 }

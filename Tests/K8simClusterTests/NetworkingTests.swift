@@ -1,4 +1,5 @@
 import Foundation
+import K8simNotation
 import Testing
 import OrderedCollections
 @testable import K8simCluster
@@ -260,7 +261,7 @@ struct MetalLBConfigTests {
         var c = Cluster()
         let config = Self.seedConfig.replacingOccurrences(of: "192.xxx.xxx.xxx", with: "10.64.140.43-10.64.140.49")
         try c.applyConfigMap(name: "config", namespace: "metallb-system", data: ["config": config])
-        #expect(c.addressPools == [AddressPool(name: "default", first: AddressPool.parse("10.64.140.43") ?? 0, last: AddressPool.parse("10.64.140.49") ?? 0)])
+        #expect(c.addressPools == [AddressPool(name: "default", first: IPv4.parse("10.64.140.43") ?? 0, last: IPv4.parse("10.64.140.49") ?? 0)])
         try c.applyService(name: "lb", spec: ServiceSpec(type: .loadBalancer, selector: ["app": "x"], ports: [ServicePort(port: 80)]))
         try c.settle()
         #expect(c.service("lb")?.loadBalancerIP == "10.64.140.43")
