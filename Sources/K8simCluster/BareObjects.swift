@@ -24,7 +24,7 @@ extension Cluster {
             throw error.about(kind: "ReplicaSet")
         }
         guard namespaces[namespace] != nil else { throw .notFound("namespaces", namespace) }
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         if var rs = replicaSets[key] {
             if rs.selector != selector { throw .invalid("ReplicaSet", name, field: "spec.selector", "Invalid value: ...: field is immutable") }
             if rs.replicas == replicas && rs.template == template && rs.minReadySeconds == minReadySeconds && rs.meta.labels == labels {
@@ -55,7 +55,7 @@ extension Cluster {
             throw .invalid("Pod", name, field: "spec.containers[0].image", "Required value")
         }
         guard namespaces[namespace] != nil else { throw .notFound("namespaces", namespace) }
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         if let existing = pods[key] {
             if existing.template == template { return .unchanged }
             throw .invalid("Pod", name, field: "spec", "Forbidden: pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), `spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")

@@ -168,7 +168,7 @@ public struct Cluster: Sendable, Codable {
     // MARK: Lookup
 
     public func deployment(_ name: String, namespace: String = "default") -> Deployment? {
-        deployments["\(namespace)/\(name)"]
+        deployments[ObjectMeta.key(namespace, name)]
     }
 
     public func replicaSets(of d: Deployment) -> [ReplicaSet] {
@@ -205,7 +205,7 @@ public struct Cluster: Sendable, Codable {
         for key in smallest { pods.withValue(key, visit) }
     }
 
-    public func pod(_ name: String, namespace: String = "default") -> Pod? { pods["\(namespace)/\(name)"] }
+    public func pod(_ name: String, namespace: String = "default") -> Pod? { pods[ObjectMeta.key(namespace, name)] }
 
     // MARK: Time
 

@@ -91,7 +91,7 @@ extension Cluster {
         var selector = d.spec.selector
         selector[DeploymentUtil.podTemplateHashLabel] = hash
         let name = DeploymentUtil.replicaSetName(deployment: d.name, hash: hash)
-        if replicaSets["\(d.meta.namespace)/\(name)"] != nil {
+        if replicaSets[ObjectMeta.key(d.meta.namespace, name)] != nil {
             d.status.collisionCount = (d.status.collisionCount ?? 0) + 1
             deployments[key] = d
             dirtyDeployments.append(key)
@@ -321,10 +321,10 @@ extension Cluster {
     /// Deletes a ReplicaSet (as `kubectl delete rs`); its pods terminate. A Deployment that
     /// owned it makes a new one.
     public mutating func deleteReplicaSet(_ name: String, namespace: String = "default") throws(ClusterError) {
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         guard let rs = replicaSets[key] else { throw .notFound("replicasets.apps", name) }
         deleteReplicaSet(key)
-        if let owner = rs.meta.owner { dirtyDeployments.append("\(namespace)/\(owner.name)") }
+        if let owner = rs.meta.owner { dirtyDeployments.append(ObjectMeta.key(namespace, owner.name)) }
     }
 
     mutating func deleteReplicaSet(_ key: String) {

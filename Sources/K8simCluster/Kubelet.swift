@@ -119,7 +119,7 @@ extension Cluster {
 
     /// The container exits with an error; the kubelet restarts it after a back-off.
     public mutating func crashPod(_ name: String, namespace: String = "default") throws(ClusterError) {
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         guard var pod = pods[key] else { throw .notFound("pods", name) }
         guard !pod.isTerminating, pod.phase == .running, let nodeName = pod.nodeName, nodes[nodeName]?.kubeletUp == true else {
             throw .refused("pod \"\(name)\" has no running container to crash")
@@ -171,7 +171,7 @@ extension Cluster {
 
     /// Deletes a pod (as `kubectl delete pod`): it terminates, and its owner replaces it.
     public mutating func deletePod(_ name: String, namespace: String = "default") throws(ClusterError) {
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         guard pods[key] != nil else { throw .notFound("pods", name) }
         deletePodGracefully(key)
     }

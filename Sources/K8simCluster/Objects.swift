@@ -41,7 +41,8 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
     /// controllers look objects up by it at every step.
     public private(set) var key: String
 
-    static func key(_ namespace: String, _ name: String) -> String { "\(namespace)/\(name)" }
+    /// The one way a store key is made from an object's namespace and name.
+    public static func key(_ namespace: String, _ name: String) -> String { "\(namespace)/\(name)" }
 
     enum CodingKeys: String, CodingKey {
         case name, namespace, uid, labels, annotations, creationTime, deletionTime, generation, owner

@@ -48,7 +48,7 @@ extension Cluster {
             replicaSets[key] = rs
         }
         // The owner looks again whenever its pods change; terminating pods matter to Recreate.
-        if let owner = rs.meta.owner { dirtyDeployments.append("\(rs.meta.namespace)/\(owner.name)") }
+        if let owner = rs.meta.owner { dirtyDeployments.append(ObjectMeta.key(rs.meta.namespace, owner.name)) }
     }
 
     mutating func createPod(for rs: ReplicaSet) {

@@ -200,8 +200,8 @@ extension Cluster {
         if n.hasSuffix(".svc") { n = String(n.dropLast(".svc".count)) }
         let parts = n.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         switch parts.count {
-        case 1: return services["\(namespace)/\(parts[0])"]?.clusterIP
-        case 2: return services["\(parts[1])/\(parts[0])"]?.clusterIP
+        case 1: return services[ObjectMeta.key(namespace, parts[0])]?.clusterIP
+        case 2: return services[ObjectMeta.key(parts[1], parts[0])]?.clusterIP
         default: return nil
         }
     }

@@ -115,9 +115,9 @@ extension Cluster {
     public static let nodePortRange = 30000...32767
     static let apiServerEndpoint = "10.0.0.10"
 
-    public func service(_ name: String, namespace: String = "default") -> Service? { services["\(namespace)/\(name)"] }
-    public func endpoints(_ name: String, namespace: String = "default") -> Endpoints? { endpointsByService["\(namespace)/\(name)"] }
-    public func configMap(_ name: String, namespace: String = "default") -> ConfigMap? { configMaps["\(namespace)/\(name)"] }
+    public func service(_ name: String, namespace: String = "default") -> Service? { services[ObjectMeta.key(namespace, name)] }
+    public func endpoints(_ name: String, namespace: String = "default") -> Endpoints? { endpointsByService[ObjectMeta.key(namespace, name)] }
+    public func configMap(_ name: String, namespace: String = "default") -> ConfigMap? { configMaps[ObjectMeta.key(namespace, name)] }
 
     /// The `kubernetes` service and CoreDNS's `kube-dns`, as a new cluster has them.
     mutating func createSystemServices() {
@@ -157,7 +157,7 @@ extension Cluster {
         }
         guard namespaces[namespace] != nil else { throw .notFound("namespaces", namespace) }
         if spec.ports.isEmpty { throw invalid("spec.ports", "Required value") }
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         let existing = services[key]
         var seen: Set<String> = []
         for (i, p) in spec.ports.enumerated() {
@@ -232,7 +232,7 @@ extension Cluster {
     }
 
     public mutating func deleteService(_ name: String, namespace: String = "default") throws(ClusterError) {
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         guard let s = services.removeValue(forKey: key) else { throw .notFound("services", name) }
         for p in s.spec.ports { if let np = p.nodePort { allocatedNodePorts[np] = nil } }
         if let ip = s.loadBalancerIP { allocatedLoadBalancerIPs[ip] = nil }
@@ -284,7 +284,7 @@ extension Cluster {
         }
         if let pools { try enableMetalLB(pools: pools) }
         guard namespaces[namespace] != nil else { throw .notFound("namespaces", namespace) }
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         if var cm = configMaps[key] {
             if cm.data == data { return .unchanged }
             cm.data = data
@@ -300,7 +300,7 @@ extension Cluster {
     }
 
     public mutating func deleteConfigMap(_ name: String, namespace: String = "default") throws(ClusterError) {
-        guard configMaps.removeValue(forKey: "\(namespace)/\(name)") != nil else { throw .notFound("configmaps", name) }
+        guard configMaps.removeValue(forKey: ObjectMeta.key(namespace, name)) != nil else { throw .notFound("configmaps", name) }
     }
 
     /// A pod's environment: its values, ConfigMap keys, and whole ConfigMaps, as the kubelet
@@ -313,12 +313,12 @@ extension Cluster {
         var env: OrderedDictionary<String, String> = [:]
         for c in template.containers {
             for from in c.envFrom {
-                guard let cm = configMaps["\(namespace)/\(from)"] else { throw .notFound("configmap", from) }
+                guard let cm = configMaps[ObjectMeta.key(namespace, from)] else { throw .notFound("configmap", from) }
                 for (k, v) in cm.data { env[k] = v }
             }
             for e in c.env {
                 if let ref = e.configMapKey {
-                    guard let cm = configMaps["\(namespace)/\(ref.name)"] else { throw .notFound("configmap", ref.name) }
+                    guard let cm = configMaps[ObjectMeta.key(namespace, ref.name)] else { throw .notFound("configmap", ref.name) }
                     guard let v = cm.data[ref.key] else {
                         throw .refused("couldn't find key \(ref.key) in ConfigMap \(namespace)/\(ref.name)")
                     }

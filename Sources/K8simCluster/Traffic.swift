@@ -124,8 +124,8 @@ extension Cluster {
     }
 
     func clientPod(_ name: String, namespace: String) -> Pod? {
-        if let p = pods["\(namespace)/\(name)"], p.phase == .running, !p.isTerminating { return p }
-        guard let d = deployments["\(namespace)/\(name)"] else { return nil }
+        if let p = pods[ObjectMeta.key(namespace, name)], p.phase == .running, !p.isTerminating { return p }
+        guard let d = deployments[ObjectMeta.key(namespace, name)] else { return nil }
         return replicaSets(of: d).flatMap { pods(of: $0) }.first { $0.isReady && !$0.isTerminating }
     }
 
@@ -147,7 +147,7 @@ extension Cluster {
         }
         let e = ready[Int(rng.next() % UInt64(ready.count))]
         let targetPort = e.ports[portIndex]
-        guard let podName = e.podName, let pod = pods["\(s.meta.namespace)/\(podName)"] else {
+        guard let podName = e.podName, let pod = pods[ObjectMeta.key(s.meta.namespace, podName)] else {
             return .failure(timedOut(shown, path + ["\(e.ip):\(targetPort)"]))
         }
         path.append("\(e.ip):\(targetPort) (\(pod.name) on \(pod.nodeName ?? "?"))")
@@ -196,7 +196,7 @@ extension Cluster {
         let ready = endpointsByService[key]?.ready ?? []
         guard !ready.isEmpty else { return fail("Error: connect ECONNREFUSED \(ip):\(port)", hops + ["service \(s.name) has no ready endpoints"]) }
         let e = ready[Int(rng.next() % UInt64(ready.count))]
-        guard let name = e.podName, let redis = pods["\(ns)/\(name)"], let redisNode = redis.nodeName, nodes[redisNode]?.kubeletUp == true else {
+        guard let name = e.podName, let redis = pods[ObjectMeta.key(ns, name)], let redisNode = redis.nodeName, nodes[redisNode]?.kubeletUp == true else {
             return fail("Error: connect ETIMEDOUT \(ip):\(port)", hops)
         }
         hops.append("\(e.ip):\(e.ports[index]) (\(redis.name) on \(redisNode))")

@@ -83,7 +83,7 @@ extension Cluster {
                                          annotations: OrderedDictionary<String, String> = [:]) throws(ClusterError) -> ApplyOutcome {
         try Self.validate(name: name, spec: spec)
         guard namespaces[namespace] != nil else { throw .notFound("namespaces", namespace) }
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         if var d = deployments[key] {
             if d.spec.selector != spec.selector {
                 let shown = spec.selector.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ", ")
@@ -122,7 +122,7 @@ extension Cluster {
 
     mutating func updateDeployment(_ name: String, namespace: String,
                                    _ change: (inout Deployment) throws(ClusterError) -> Void) throws(ClusterError) {
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         guard var d = deployments[key] else { throw .notFound("deployments.apps", name) }
         let before = d
         try change(&d)
@@ -152,7 +152,7 @@ extension Cluster {
     /// Returns false when it was paused already.
     @discardableResult
     public mutating func pauseDeployment(_ name: String, namespace: String = "default") throws(ClusterError) -> Bool {
-        guard let d = deployments["\(namespace)/\(name)"] else { throw .notFound("deployments.apps", name) }
+        guard let d = deployments[ObjectMeta.key(namespace, name)] else { throw .notFound("deployments.apps", name) }
         if d.spec.paused { return false }
         try updateDeployment(name, namespace: namespace) { (d: inout Deployment) throws(ClusterError) in d.spec.paused = true }
         return true
@@ -160,7 +160,7 @@ extension Cluster {
 
     @discardableResult
     public mutating func resumeDeployment(_ name: String, namespace: String = "default") throws(ClusterError) -> Bool {
-        guard let d = deployments["\(namespace)/\(name)"] else { throw .notFound("deployments.apps", name) }
+        guard let d = deployments[ObjectMeta.key(namespace, name)] else { throw .notFound("deployments.apps", name) }
         if !d.spec.paused { return false }
         try updateDeployment(name, namespace: namespace) { (d: inout Deployment) throws(ClusterError) in d.spec.paused = false }
         return true
@@ -180,7 +180,7 @@ extension Cluster {
     /// `kubectl rollout undo [--to-revision=N]`: copies an old ReplicaSet's template back.
     /// Revision 0 means the one before the current.
     public mutating func rollback(_ name: String, namespace: String = "default", toRevision: Int = 0) throws(ClusterError) -> RollbackOutcome {
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         guard var d = deployments[key] else { throw .notFound("deployments.apps", name) }
         if d.spec.paused {
             throw .refused("you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume deployment/\(name)' and try again")
@@ -211,7 +211,7 @@ extension Cluster {
 
     /// Deletes a Deployment with its ReplicaSets; their pods terminate.
     public mutating func deleteDeployment(_ name: String, namespace: String = "default") throws(ClusterError) {
-        let key = "\(namespace)/\(name)"
+        let key = ObjectMeta.key(namespace, name)
         guard let d = deployments.removeValue(forKey: key) else { throw .notFound("deployments.apps", name) }
         for rsKey in replicaSetsByOwner[d.meta.uid] ?? [] { deleteReplicaSet(rsKey) }
         replicaSetsByOwner[d.meta.uid] = nil
@@ -221,7 +221,7 @@ extension Cluster {
 
     /// The rollout history: revision, change-cause and template, oldest first.
     public func history(of name: String, namespace: String = "default") throws(ClusterError) -> [(revision: Int, changeCause: String?, template: PodTemplate)] {
-        guard let d = deployments["\(namespace)/\(name)"] else { throw .notFound("deployments.apps", name) }
+        guard let d = deployments[ObjectMeta.key(namespace, name)] else { throw .notFound("deployments.apps", name) }
         return replicaSets(of: d).compactMap { rs in
             guard let r = DeploymentUtil.revision(rs), rs.meta.annotations[DeploymentUtil.revisionAnnotation] != nil else { return nil }
             return (r, rs.meta.annotations[DeploymentUtil.changeCauseAnnotation], rs.template)

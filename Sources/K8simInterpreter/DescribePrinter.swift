@@ -88,7 +88,7 @@ struct DescribePrinter {
             guard let d = cluster.deployment(name, namespace: namespace) else { return .failure(notFound(kind, name)) }
             text = deployment(d)
         case .replicaset:
-            guard let r = cluster.replicaSets["\(namespace)/\(name)"] else { return .failure(notFound(kind, name)) }
+            guard let r = cluster.replicaSets[ObjectMeta.key(namespace, name)] else { return .failure(notFound(kind, name)) }
             text = replicaSet(r)
         case .pod:
             guard let p = cluster.pod(name, namespace: namespace) else { return .failure(notFound(kind, name)) }
