@@ -267,22 +267,19 @@ extension Cluster {
 
     @discardableResult
     public mutating func applyConfigMap(name: String, namespace: String = "default",
-                                        data: OrderedDictionary<String, String>) throws(ClusterError) -> ApplyOutcome {
+                                        data: OrderedDictionary<String, String>, metalLBPools: [AddressPool]? = nil) throws(ClusterError) -> ApplyOutcome {
         guard Self.isDNSSubdomain(name) else {
             throw .invalid("ConfigMap", name, field: "metadata.name", "Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character")
         }
         for k in data.keys where k.isEmpty || !k.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }) {
             throw .invalid("ConfigMap", name, field: "data[\(k)]", "Invalid value: \"\(k)\": a valid config key must consist of alphanumeric characters, '-', '_' or '.'")
         }
-        // Older MetalLB reads its pools from ConfigMap metallb-system/config (the seed's way).
-        var pools: [AddressPool]?
-        if namespace == "metallb-system" && name == "config", let config = data["config"] {
-            pools = try Self.metalLBPools(fromConfig: config)
-        }
+        // Older MetalLB reads its pools from ConfigMap metallb-system/config (the seed's way);
+        // `metalLBPools` are the ones its `config` key names, read by the manifest reader.
         if namespace == "metallb-system" && namespaces[namespace] == nil {
             namespaces[namespace] = Namespace(meta: newMeta(name: namespace, namespace: ""))
         }
-        if let pools { try enableMetalLB(pools: pools) }
+        if let metalLBPools { try enableMetalLB(pools: metalLBPools) }
         guard namespaces[namespace] != nil else { throw .notFound("namespaces", namespace) }
         let key = ObjectMeta.key(namespace, name)
         if var cm = configMaps[key] {
@@ -348,40 +345,6 @@ extension Cluster {
         for (k, s) in services where s.spec.type == .loadBalancer { dirtyServices.append(k) }
     }
 
-    /// Reads `address-pools` from MetalLB's ConfigMap format (a small YAML subset: pools with
-    /// `name`, `protocol` and a list of `addresses`). A bad range is an error naming it.
-    public static func metalLBPools(fromConfig config: String) throws(ClusterError) -> [AddressPool] {
-        var pools: [AddressPool] = []
-        var name = "default"
-        var inAddresses = false
-        var sawPools = false
-        for raw in config.split(separator: "\n", omittingEmptySubsequences: true) {
-            let line = raw.trimmingBlanks()
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if line == "address-pools:" { sawPools = true; continue }
-            var item = line
-            if item.hasPrefix("- ") {
-                item = String(item.dropFirst(2)).trimmingBlanks()
-                let isKey = ["name:", "protocol:", "addresses:", "auto-assign:"].contains { item.hasPrefix($0) }
-                if inAddresses && !isKey {
-                    pools.append(try AddressPool.parse(range: item.trimmingQuotes(), name: name))
-                    continue
-                }
-                inAddresses = false
-            }
-            if item.hasPrefix("name:") {
-                name = String(item.dropFirst(5)).trimmingBlanks().trimmingQuotes()
-                inAddresses = false
-            } else if item.hasPrefix("protocol:") {
-                let proto = String(item.dropFirst(9)).trimmingBlanks()
-                if proto != "layer2" { throw .refused("metallb pool \"\(name)\": k8sim models the layer2 protocol only, not \"\(proto)\"") }
-            } else if item.hasPrefix("addresses:") {
-                inAddresses = true
-            }
-        }
-        if !sawPools || pools.isEmpty { throw .refused("metallb config has no address-pools with addresses") }
-        return pools
-    }
 
     /// MetalLB's controller: an address for each LoadBalancer service, first free in pool order.
     mutating func assignLoadBalancerIP(_ key: String) {
@@ -433,20 +396,5 @@ extension Cluster {
     /// After a node fails, the other speakers notice (memberlist) and take over its addresses.
     mutating func speakerFailover(_ failedNode: String) {
         for (k, s) in services where s.announcingNode == failedNode { announce(k) }
-    }
-}
-
-extension StringProtocol {
-    func trimmingBlanks() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return String(s)
-    }
-
-    func trimmingQuotes() -> String {
-        var s = Substring(self)
-        if s.count >= 2, let f = s.first, f == "\"" || f == "'", s.last == f { s = s.dropFirst().dropLast() }
-        return String(s)
     }
 }

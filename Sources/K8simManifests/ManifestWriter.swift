@@ -208,7 +208,9 @@ public enum ManifestApplier {
                     outcome = try cluster.applyService(name: name, namespace: ns, spec: spec, labels: labels)
                 case .configMap(let name, let ns, let data):
                     resource = "configmap/\(name)"
-                    outcome = try cluster.applyConfigMap(name: name, namespace: ns, data: data)
+                    var pools: [AddressPool]?
+                    if MetalLBConfig.isConfig(name: name, namespace: ns), let config = data["config"] { pools = try MetalLBConfig.pools(from: config) }
+                    outcome = try cluster.applyConfigMap(name: name, namespace: ns, data: data, metalLBPools: pools)
                 case .namespace(let name):
                     resource = "namespace/\(name)"
                     outcome = try cluster.applyNamespace(name)

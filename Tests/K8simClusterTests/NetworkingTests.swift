@@ -239,29 +239,14 @@ extension Result where Failure == Cluster.RequestFailure {
     }
 }
 
+/// MetalLB's pools reach the model already read (the manifest reader reads its ConfigMap's YAML).
 @Suite("MetalLB ConfigMap")
-struct MetalLBConfigTests {
-    static let seedConfig = """
-        address-pools:
-        - name: default
-          protocol: layer2
-          addresses:
-          - 192.xxx.xxx.xxx
-        """
-
-    @Test func theSeedsPlaceholderIsRejectedNamingTheRange() throws {
+struct MetalLBConfigMapTests {
+    @Test func poolsGivenWithTheConfigMapConfigureMetalLB() throws {
         var c = Cluster()
-        #expect(throws: ClusterError.refused("invalid address range \"192.xxx.xxx.xxx\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)")) {
-            try c.applyConfigMap(name: "config", namespace: "metallb-system", data: ["config": Self.seedConfig])
-        }
-        #expect(c.configMaps.isEmpty && c.addressPools.isEmpty)
-    }
-
-    @Test func aRealRangeConfiguresThePool() throws {
-        var c = Cluster()
-        let config = Self.seedConfig.replacingOccurrences(of: "192.xxx.xxx.xxx", with: "10.64.140.43-10.64.140.49")
-        try c.applyConfigMap(name: "config", namespace: "metallb-system", data: ["config": config])
-        #expect(c.addressPools == [AddressPool(name: "default", first: IPv4.parse("10.64.140.43") ?? 0, last: IPv4.parse("10.64.140.49") ?? 0)])
+        let pool = try AddressPool.parse(range: "10.64.140.43-10.64.140.49")
+        try c.applyConfigMap(name: "config", namespace: "metallb-system", data: ["config": "..."], metalLBPools: [pool])
+        #expect(c.addressPools == [pool] && c.namespaces["metallb-system"] != nil)
         try c.applyService(name: "lb", spec: ServiceSpec(type: .loadBalancer, selector: ["app": "x"], ports: [ServicePort(port: 80)]))
         try c.settle()
         #expect(c.service("lb")?.loadBalancerIP == "10.64.140.43")

@@ -255,3 +255,42 @@ struct ExportTests {
         #expect(throws: ClusterError.notFound("deployments", "nope")) { _ = try export(c, "deployment", "nope") }
     }
 }
+
+/// MetalLB's own YAML inside its ConfigMap, read with the YAML library.
+@Suite("MetalLB config")
+struct MetalLBConfigTests {
+    static let seedConfig = """
+        address-pools:
+        - name: default
+          protocol: layer2
+          addresses:
+          - 192.xxx.xxx.xxx
+        """
+
+    @Test func theSeedsPlaceholderIsRejectedNamingTheRange() throws {
+        #expect(throws: ClusterError.refused("invalid address range \"192.xxx.xxx.xxx\": write two IPv4 addresses joined by '-' (10.64.140.43-10.64.140.49) or a CIDR (10.64.140.0/28)")) {
+            _ = try MetalLBConfig.pools(from: Self.seedConfig)
+        }
+    }
+
+    @Test func aRealRangeIsAPool() throws {
+        let config = Self.seedConfig.replacingOccurrences(of: "192.xxx.xxx.xxx", with: "10.64.140.43-10.64.140.49")
+        #expect(try MetalLBConfig.pools(from: config) == [AddressPool.parse(range: "10.64.140.43-10.64.140.49")])
+    }
+
+    /// What the line-by-line reader it replaced got wrong: quoted values, flow lists, comments.
+    @Test func anyYAMLLayoutReadsTheSame() throws {
+        let config = """
+            # pools for the lesson
+            address-pools:
+              - {name: "lab", protocol: "layer2", addresses: ["10.64.140.43-10.64.140.44", 10.64.140.0/30]}  # two ranges
+            """
+        let pools = try MetalLBConfig.pools(from: config)
+        #expect(pools.map(\.name) == ["lab", "lab"] && pools.map(\.first) == [0x0A40_8C2B, 0x0A40_8C00])
+        #expect(throws: ClusterError.refused("metallb pool \"b\": k8sim models the layer2 protocol only, not \"bgp\"")) {
+            _ = try MetalLBConfig.pools(from: "address-pools:\n- name: b\n  protocol: bgp\n  addresses: [10.0.0.1-10.0.0.2]")
+        }
+        #expect(throws: ClusterError.refused("metallb config has no address-pools with addresses")) { _ = try MetalLBConfig.pools(from: "peers: []") }
+        #expect(throws: ClusterError.self) { _ = try MetalLBConfig.pools(from: "address-pools: [") }
+    }
+}
