@@ -209,19 +209,6 @@ public struct Deploy: Hashable, Sendable {
     }
 }
 
-// Reflected field by field in the order they read, as if all were stored inline (the AST dump
-// walks fields by reflection).
-extension Deploy: CustomReflectable {
-    public var customMirror: Mirror {
-        let o = more.value
-        return Mirror(self, children: [("name", name as Any), ("image", image), ("replicas", replicas as Any), ("port", o.port as Any),
-                                       ("labels", labels), ("env", o.env), ("config", o.config as Any), ("cpu", o.cpu as Any),
-                                       ("memory", o.memory as Any), ("strategy", o.strategy as Any), ("surge", o.surge as Any),
-                                       ("unavailable", o.unavailable as Any), ("minReady", o.minReady as Any),
-                                       ("history", o.history as Any), ("deadline", o.deadline as Any)], displayStyle: .struct)
-    }
-}
-
 /// A value most instances leave at its default, held on the heap only when it differs from it.
 struct Rare<Value: Hashable & Sendable & DefaultInitializable>: Hashable, Sendable {
     private final class Box: Sendable {
