@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "K8simCommandTests", dependencies: ["k8sim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                     exclude: ["Help"]),
         .testTarget(name: "K8simInterpreterTests", dependencies: ["K8simInterpreter", "K8simCluster", "K8simLanguage"],
-                    exclude: ["Transcripts"]),
+                    exclude: ["Transcripts", "SessionSchema.txt"]),
     ],
     swiftLanguageModes: [.v6]
 )

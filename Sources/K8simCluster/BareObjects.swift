@@ -35,13 +35,13 @@ extension Cluster {
             rs.minReadySeconds = minReadySeconds
             rs.meta.labels = labels
             replicaSets[key] = rs
-            dirtyReplicaSets.append(key)
+            replicaSetController.queue.append(key)
             return .configured
         }
         var meta = newMeta(name: name, namespace: namespace)
         meta.labels = labels
         replicaSets[key] = ReplicaSet(meta: meta, replicas: replicas, selector: selector, template: template, minReadySeconds: minReadySeconds)
-        dirtyReplicaSets.append(key)
+        replicaSetController.queue.append(key)
         return .created
     }
 
@@ -64,7 +64,7 @@ extension Cluster {
         meta.labels = template.labels
         meta.annotations = template.annotations
         insertPod(Pod(meta: meta, template: template))
-        unscheduled.append(key)
+        scheduler.unscheduled.append(key)
         return .created
     }
 }

@@ -46,7 +46,7 @@ public enum Limits {
 }
 
 /// One step a controller took, for learners who want to watch the machinery (`set trace on`).
-public struct TraceStep: Codable, Hashable, Sendable {
+public struct TraceStep: Hashable, Sendable {
     public var time: Millis
     public var component: String
     public var message: String
@@ -54,7 +54,7 @@ public struct TraceStep: Codable, Hashable, Sendable {
 
 /// The in-memory cluster: its objects, its clock, and the controllers that react to change.
 /// A value type: copying it copies the whole cluster, so a caller can keep a snapshot.
-public struct Cluster: Sendable, Codable {
+public struct Cluster: Sendable {
     public internal(set) var clock = VirtualClock()
     public internal(set) var nodes: OrderedDictionary<String, Node> = [:]
     public internal(set) var pods = PodStore()
@@ -74,42 +74,24 @@ public struct Cluster: Sendable, Codable {
     public internal(set) var trace: [TraceStep] = []
 
     var rng: SplitMix64
+    /// The API server's counters: the next uid, and how many nodes were ever added (a node's
+    /// address and pod network come from its number).
     var nextUID = 1
     var nodeCount = 0
-    // Indices, so that work per change does not grow with the cluster.
-    var podsByOwner: [Int: SlotSet] = [:]
-    var podsByNode: [String: SlotSet] = [:]
-    var replicaSetsByOwner: [Int: OrderedSet<String>] = [:]
-    /// A label → pods with that label. Built when a selector first needs it (a Service), then
-    /// kept: a cluster without Services does not pay for it on every pod.
-    var podsByLabel: [LabelPair: SlotSet] = [:]
-    var labelIndexBuilt = false
-    /// Owner uid → node → how many of its pods are bound there (for spreading).
-    var podsPerNodeByOwner: [Int: [String: Int]] = [:]
-    // Work queues of the reconcile loop, in the order work arrived.
-    var dirtyDeployments: OrderedSet<String> = []
-    var dirtyReplicaSets: OrderedSet<String> = []
-    var unscheduled = KeyQueue()
-    /// Pods no node can take now; retried when capacity changes.
-    var parked = KeyQueue()
-    /// When each deployment's progress-deadline check is due, so it is scheduled once.
-    var deadlineChecks: [String: DeadlineCheck] = [:]
-    var dirtyServices: OrderedSet<String> = []
-    /// Pods changed since each service's endpoints were last synced, applied one by one.
-    var endpointChanges: [String: [EndpointChange]] = [:]
-    /// Services whose endpoints are rebuilt from all their pods at the next sync (new or changed).
-    var endpointsStale: Set<String> = []
-    /// When set, every incremental sync is compared with a rebuild and differences are kept in
-    /// `endpointMismatches` (the random-operations test turns it on).
-    var checkEndpoints = false
-    var endpointMismatches: [String] = []
-    var endpointSyncsChecked = 0
-    var allocatedNodePorts: [Int: String] = [:]
-    var allocatedLoadBalancerIPs: [String: String] = [:]
-    var usedClusterIPs: Set<String> = ["10.152.183.1", "10.152.183.10"]
-    var lastOwnerKey = OwnerKeyMemo()
-    /// What each Redis pod holds in memory, by pod uid: gone with the pod.
-    var redisData: [Int: [String: Int]] = [:]
+
+    // Each controller's own state: its work queue and memos. None of it is saved; a loaded
+    // session rebuilds it from the objects (`rebuildDerivedState`).
+    var deploymentController = DeploymentControllerState()
+    var replicaSetController = ReplicaSetControllerState()
+    var scheduler = SchedulerState()
+    var endpointsController = EndpointsControllerState()
+    var nodeLifecycle = NodeLifecycleState()
+    /// Indices over the objects, so that work per change does not grow with the cluster.
+    var indices = ClusterIndices()
+    /// Node ports, cluster IPs and load-balancer addresses in use, from the services.
+    var allocations = ServiceAllocations()
+    /// What the built-in apps hold (the Redis pods' data): gone with the pods.
+    var apps = AppState()
 
     public var now: Millis { clock.now }
 
@@ -139,14 +121,14 @@ public struct Cluster: Sendable, Codable {
     mutating func reserveForPods(_ n: Int, owner: Int, labels: OrderedDictionary<String, String>) {
         guard n > 64 else { return }
         pods.reserveCapacity(pods.count + n)
-        podsByOwner[owner, default: []].reserveCapacity((podsByOwner[owner]?.count ?? 0) + n)
-        if labelIndexBuilt {
+        indices.podsByOwner[owner, default: []].reserveCapacity((indices.podsByOwner[owner]?.count ?? 0) + n)
+        if indices.labelIndexBuilt {
             for (k, v) in labels {
                 let label = LabelPair(key: k, value: v)
-                podsByLabel[label, default: []].reserveCapacity((podsByLabel[label]?.count ?? 0) + n)
+                indices.podsByLabel[label, default: []].reserveCapacity((indices.podsByLabel[label]?.count ?? 0) + n)
             }
         }
-        unscheduled.reserveCapacity(unscheduled.count + n)
+        scheduler.unscheduled.reserveCapacity(scheduler.unscheduled.count + n)
     }
 
     // MARK: Events and trace
@@ -172,15 +154,23 @@ public struct Cluster: Sendable, Codable {
     }
 
     public func replicaSets(of d: Deployment) -> [ReplicaSet] {
-        (replicaSetsByOwner[d.meta.uid] ?? []).compactMap { replicaSets[$0] }
+        (indices.replicaSetsByOwner[d.meta.uid] ?? []).compactMap { replicaSets[$0] }
     }
 
+    /// A ReplicaSet's pods, oldest first. The order is the pods' own (their uids), not the
+    /// index's, so it is the same after a session is loaded or a statement undone.
     public func pods(of rs: ReplicaSet) -> [Pod] {
-        (podsByOwner[rs.meta.uid] ?? []).compactMap { pods[$0] }
+        (indices.podsByOwner[rs.meta.uid] ?? []).compactMap { pods[$0] }.sorted { $0.meta.uid < $1.meta.uid }
     }
 
+    /// The pods bound to a node, oldest first (see `pods(of:)`).
     public func pods(on node: String) -> [Pod] {
-        (podsByNode[node] ?? []).compactMap { pods[$0] }
+        podKeys(on: node).compactMap { pods[$0] }
+    }
+
+    /// The keys of the pods bound to a node, oldest first.
+    func podKeys(on node: String) -> [String] {
+        (indices.podsByNode[node] ?? []).compactMap { key in pods.withValue(key) { ($0.meta.uid, key) } }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// Pods whose labels hold every pair of `selector`, through the label index.
@@ -196,11 +186,11 @@ public struct Cluster: Sendable, Codable {
         func visit(_ p: Pod) {
             if p.meta.namespace == namespace && selector.allSatisfy({ p.meta.labels[$0.0] == $0.1 }) { body(p) }
         }
-        guard !selector.isEmpty, labelIndexBuilt else {
+        guard !selector.isEmpty, indices.labelIndexBuilt else {
             for i in pods.values.indices { pods.values.withElement(at: i, visit) }
             return
         }
-        let sets = selector.map { podsByLabel[LabelPair(key: $0.0, value: $0.1)] ?? [] }
+        let sets = selector.map { indices.podsByLabel[LabelPair(key: $0.0, value: $0.1)] ?? [] }
         guard let smallest = sets.min(by: { $0.count < $1.count }) else { return }
         for key in smallest { pods.withValue(key, visit) }
     }
@@ -219,18 +209,18 @@ public struct Cluster: Sendable, Codable {
         var steps = 0
         let limit = Limits.settleSteps
         while true {
-            if let key = dirtyDeployments.first {
-                dirtyDeployments.removeFirst()
+            if let key = deploymentController.queue.first {
+                deploymentController.queue.removeFirst()
                 syncDeployment(key)
-            } else if let key = dirtyReplicaSets.first {
-                dirtyReplicaSets.removeFirst()
+            } else if let key = replicaSetController.queue.first {
+                replicaSetController.queue.removeFirst()
                 syncReplicaSet(key)
-            } else if !unscheduled.isEmpty {
-                let waiting = Array(unscheduled)
-                unscheduled.removeAll()
+            } else if !scheduler.unscheduled.isEmpty {
+                let waiting = Array(scheduler.unscheduled)
+                scheduler.unscheduled.removeAll()
                 schedule(waiting)
-            } else if let key = dirtyServices.first {
-                dirtyServices.removeFirst()
+            } else if let key = endpointsController.queue.first {
+                endpointsController.queue.removeFirst()
                 syncService(key)
             } else {
                 return
@@ -294,12 +284,12 @@ public struct Cluster: Sendable, Codable {
             switch t.event {
             case .kubelet(let pod, let uid, let step): kubeletStep(pod, uid: uid, step)
             case .podTerminated(let pod, let uid): finishTermination(pod, uid: uid)
-            case .availability(let rs): dirtyReplicaSets.append(rs)
+            case .availability(let rs): replicaSetController.queue.append(rs)
             case .nodeGraceExpired(let node, let heartbeat): nodeGraceExpired(node, heartbeat: heartbeat)
             case .taintEviction(let node, let taintedAt): evictPods(node, taintedAt: taintedAt)
             case .progressDeadline(let d):
-                deadlineChecks[d] = nil
-                dirtyDeployments.append(d)
+                deploymentController.deadlineChecks[d] = nil
+                deploymentController.queue.append(d)
             case .speakerFailover(let node): speakerFailover(node)
             case .marker: break
             }
@@ -311,41 +301,41 @@ public struct Cluster: Sendable, Codable {
     mutating func insertPod(_ pod: Pod) {
         let key = pod.meta.key
         pods[key] = pod
-        if let owner = pod.meta.owner { podsByOwner[owner.uid, default: []].append(key) }
-        if labelIndexBuilt { indexLabels(of: pod) }
+        if let owner = pod.meta.owner { indices.podsByOwner[owner.uid, default: []].append(key) }
+        if indices.labelIndexBuilt { indexLabels(of: pod) }
     }
 
     mutating func indexLabels(of pod: Pod) {
-        for (k, v) in pod.meta.labels { podsByLabel[LabelPair(key: k, value: v), default: []].append(pod.meta.key) }
+        for (k, v) in pod.meta.labels { indices.podsByLabel[LabelPair(key: k, value: v), default: []].append(pod.meta.key) }
     }
 
     /// Builds the label index if no one needed it before.
     mutating func ensureLabelIndex() {
-        guard !labelIndexBuilt else { return }
-        labelIndexBuilt = true
+        guard !indices.labelIndexBuilt else { return }
+        indices.labelIndexBuilt = true
         for p in pods.values { indexLabels(of: p) }
     }
 
     mutating func removePod(_ key: String) {
         guard let pod = pods.removeValue(forKey: key) else { return }
-        redisData[pod.meta.uid] = nil
-        if let owner = pod.meta.owner { podsByOwner[owner.uid]?.remove(key) }
-        if labelIndexBuilt {
-            for (k, v) in pod.meta.labels { podsByLabel[LabelPair(key: k, value: v)]?.remove(key) }
+        apps.redisData[pod.meta.uid] = nil
+        if let owner = pod.meta.owner { indices.podsByOwner[owner.uid]?.remove(key) }
+        if indices.labelIndexBuilt {
+            for (k, v) in pod.meta.labels { indices.podsByLabel[LabelPair(key: k, value: v)]?.remove(key) }
         }
         if let node = pod.nodeName {
-            podsByNode[node]?.remove(key)
+            indices.podsByNode[node]?.remove(key)
             if let n = nodes.index(forKey: node) {
                 nodes.values[n].usage.add(pod.template, sign: -1)
                 if let ip = pod.podIP.flatMap({ IPv4.parse(Substring($0)) }) {
                     nodes.values[n].usedHosts[Int(ip & 0xFF)] = false
                 }
             }
-            if let owner = pod.meta.owner { podsPerNodeByOwner[owner.uid]?[node]? -= 1 }
+            if let owner = pod.meta.owner { indices.podsPerNodeByOwner[owner.uid]?[node]? -= 1 }
         } else {
             // Only a pod without a node waits in these queues.
-            unscheduled.remove(key)
-            parked.remove(key)
+            scheduler.unscheduled.remove(key)
+            scheduler.parked.remove(key)
         }
         podChanged(pod)
         // Room was made: pods waiting for a node may fit now.
@@ -362,7 +352,7 @@ public struct Cluster: Sendable, Codable {
         guard let owner = meta.owner else { return }
         let key = ownerKey(owner, namespace: meta.namespace)
         // Pods of one owner change in runs: when it was the last queued, it is queued already.
-        if dirtyReplicaSets.last != key { dirtyReplicaSets.append(key) }
+        if replicaSetController.queue.last != key { replicaSetController.queue.append(key) }
     }
 
     /// Notes a pod change for the Endpoints controller of every service selecting the pod;
@@ -370,49 +360,50 @@ public struct Cluster: Sendable, Codable {
     mutating func noteEndpointChange(_ name: String, namespace: String, labels: OrderedDictionary<String, String>, ip: String?, wake: Bool) {
         for (key, s) in services where s.meta.namespace == namespace {
             guard let sel = s.spec.selector, sel.selects(labels) else { continue }
-            if wake { dirtyServices.append(key) }
-            endpointChanges[key, default: []].append(EndpointChange(pod: name, ip: ip))
+            if wake { endpointsController.queue.append(key) }
+            endpointsController.changes[key, default: []].append(EndpointChange(pod: name, ip: ip))
         }
     }
 
     /// The store key of a pod's owner. Pods change in runs of one owner, so the last key built
     /// is kept: building and allocating it for each of 150,000 pods showed in the profiles.
     mutating func ownerKey(_ owner: OwnerReference, namespace: String) -> String {
-        if lastOwnerKey.uid == owner.uid, !lastOwnerKey.key.isEmpty { return lastOwnerKey.key }
+        if replicaSetController.lastOwnerKey.uid == owner.uid, !replicaSetController.lastOwnerKey.key.isEmpty { return replicaSetController.lastOwnerKey.key }
         let key = ObjectMeta.key(namespace, owner.name)
-        lastOwnerKey = OwnerKeyMemo(uid: owner.uid, key: key)
+        replicaSetController.lastOwnerKey = OwnerKeyMemo(uid: owner.uid, key: key)
         return key
     }
 
+    /// Pods waiting for room go back to the scheduler, oldest first: the scheduling queue
+    /// orders pods by priority, then by when they were first queued
+    /// (pkg/scheduler/framework/plugins/queuesort/priority_sort.go, Less), and k8sim's pods
+    /// are queued in the order they are made.
     mutating func unpark() {
-        for key in parked { unscheduled.append(key) }
-        parked.removeAll()
+        guard !scheduler.parked.isEmpty else { return }
+        var waiting = scheduler.parked.compactMap { key in pods.withValue(key) { ($0.meta.uid, key) } }
+        if waiting.count > 1 { waiting.sort { $0.0 < $1.0 } }
+        for (_, key) in waiting { scheduler.unscheduled.append(key) }
+        scheduler.parked.removeAll()
     }
 }
 
-/// A pod whose address may have changed in a service's endpoints; `ip` is its address when
-/// known then (the pod may be gone when the service looks).
-struct EndpointChange: Codable, Hashable, Sendable {
-    var pod: String
-    var ip: String?
+/// Indices over the objects, kept as objects change and rebuilt from them on load.
+struct ClusterIndices: Sendable {
+    var podsByOwner: [Int: SlotSet] = [:]
+    var podsByNode: [String: SlotSet] = [:]
+    var replicaSetsByOwner: [Int: OrderedSet<String>] = [:]
+    /// A label → pods with that label. Built when a selector first needs it (a Service), then
+    /// kept: a cluster without Services does not pay for it on every pod.
+    var podsByLabel: [LabelPair: SlotSet] = [:]
+    var labelIndexBuilt = false
+    /// Owner uid → node → how many of its pods are bound there (for spreading).
+    var podsPerNodeByOwner: [Int: [String: Int]] = [:]
 }
 
 /// One label, as an index key (a struct, not a joined string, so nothing is built per pod).
-struct LabelPair: Codable, Hashable, Sendable {
+struct LabelPair: Hashable, Sendable {
     var key: String
     var value: String
-}
-
-/// The last owner key built (uids are never reused, so it cannot go stale).
-struct OwnerKeyMemo: Codable, Hashable, Sendable {
-    var uid = 0
-    var key = ""
-}
-
-/// A pending progress-deadline check: when it is due, and its timer.
-struct DeadlineCheck: Codable, Hashable, Sendable {
-    var due: Millis
-    var timer: UInt64
 }
 
 /// SplitMix64: small, fast and seeded, so a run is reproducible from its seed.

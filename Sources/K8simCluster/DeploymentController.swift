@@ -1,5 +1,18 @@
 import OrderedCollections
 
+/// The Deployment controller's own state: the deployments to sync, in the order they were
+/// queued, and each one's pending progress-deadline check.
+struct DeploymentControllerState: Sendable {
+    var queue: OrderedSet<String> = []
+    var deadlineChecks: [String: DeadlineCheck] = [:]
+}
+
+/// A pending progress-deadline check: when it is due, and its timer.
+struct DeadlineCheck: Hashable, Sendable {
+    var due: Millis
+    var timer: UInt64
+}
+
 /// The Deployment controller, following upstream's `syncDeployment`: rolling updates with
 /// their fenceposts, Recreate, proportional scaling, revisions, history cleanup and status.
 extension Cluster {
@@ -70,7 +83,7 @@ extension Cluster {
             if annotated || rs.minReadySeconds != d.spec.minReadySeconds {
                 rs.minReadySeconds = d.spec.minReadySeconds
                 replicaSets[rs.meta.key] = rs
-                dirtyReplicaSets.append(rs.meta.key)
+                replicaSetController.queue.append(rs.meta.key)
             }
             var changed = false
             if let r = rs.meta.annotations[DeploymentUtil.revisionAnnotation], d.meta.annotations[DeploymentUtil.revisionAnnotation] != r {
@@ -94,7 +107,7 @@ extension Cluster {
         if replicaSets[ObjectMeta.key(d.meta.namespace, name)] != nil {
             d.status.collisionCount = (d.status.collisionCount ?? 0) + 1
             deployments[key] = d
-            dirtyDeployments.append(key)
+            deploymentController.queue.append(key)
             return nil
         }
         var meta = newMeta(name: name, namespace: d.meta.namespace)
@@ -104,8 +117,8 @@ extension Cluster {
         rs.replicas = DeploymentUtil.newRSNewReplicas(d.spec, allRSs: oldAll, newRS: rs)
         DeploymentUtil.setNewReplicaSetAnnotations(d, &rs, newRevision: "\(newRevision)", exists: false)
         replicaSets[meta.key] = rs
-        replicaSetsByOwner[d.meta.uid, default: []].append(meta.key)
-        dirtyReplicaSets.append(meta.key)
+        indices.replicaSetsByOwner[d.meta.uid, default: []].append(meta.key)
+        replicaSetController.queue.append(meta.key)
         note("deployment-controller", "\(d.name): created ReplicaSet \(name) for revision \(newRevision)")
         if rs.replicas > 0 {
             record("ScalingReplicaSet", "deployment", d.name, "Scaled up replica set \(name) from 0 to \(rs.replicas)",
@@ -136,7 +149,7 @@ extension Cluster {
         rs.replicas = replicas
         DeploymentUtil.setReplicasAnnotations(&rs, desired: d.spec.replicas, max: maxReplicas)
         replicaSets[rsKey] = rs
-        dirtyReplicaSets.append(rsKey)
+        replicaSetController.queue.append(rsKey)
         if sizeChanged {
             let direction = replicas > old ? "up" : "down"
             record("ScalingReplicaSet", "deployment", d.name, "Scaled \(direction) replica set \(rs.name) from \(old) to \(replicas)",
@@ -298,14 +311,14 @@ extension Cluster {
             && cond?.reason != "NewReplicaSetAvailable" && cond?.reason != "ProgressDeadlineExceeded"
             && !DeploymentUtil.deploymentComplete(d, d.status)
         let due = active ? (cond?.lastUpdateTime ?? now) + Millis(d.spec.progressDeadlineSeconds ?? 0) * 1000 + 1000 : nil
-        if let existing = deadlineChecks[key], existing.due == due { return }
-        if let existing = deadlineChecks[key] {
+        if let existing = deploymentController.deadlineChecks[key], existing.due == due { return }
+        if let existing = deploymentController.deadlineChecks[key] {
             clock.cancel(existing.timer)
-            deadlineChecks[key] = nil
+            deploymentController.deadlineChecks[key] = nil
         }
         if let due {
             let timer = clock.schedule(.progressDeadline(deployment: key), after: due - now)
-            deadlineChecks[key] = DeadlineCheck(due: due, timer: timer)
+            deploymentController.deadlineChecks[key] = DeadlineCheck(due: due, timer: timer)
         }
     }
 
@@ -324,13 +337,13 @@ extension Cluster {
         let key = ObjectMeta.key(namespace, name)
         guard let rs = replicaSets[key] else { throw .notFound("replicasets.apps", name) }
         deleteReplicaSet(key)
-        if let owner = rs.meta.owner { dirtyDeployments.append(ObjectMeta.key(namespace, owner.name)) }
+        if let owner = rs.meta.owner { deploymentController.queue.append(ObjectMeta.key(namespace, owner.name)) }
     }
 
     mutating func deleteReplicaSet(_ key: String) {
         guard let rs = replicaSets.removeValue(forKey: key) else { return }
-        if let owner = rs.meta.owner { replicaSetsByOwner[owner.uid]?.remove(key) }
+        if let owner = rs.meta.owner { indices.replicaSetsByOwner[owner.uid]?.remove(key) }
         for pod in pods(of: rs) { deletePodGracefully(pod.meta.key) }
-        dirtyReplicaSets.remove(key)
+        replicaSetController.queue.remove(key)
     }
 }

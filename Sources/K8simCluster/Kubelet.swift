@@ -151,8 +151,8 @@ extension Cluster {
             for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = false }
             return (pod.meta, pod.nodeName)
         }) ?? nil else { return }
-        parked.remove(key)
-        unscheduled.remove(key)
+        scheduler.parked.remove(key)
+        scheduler.unscheduled.remove(key)
         podChanged(meta)
         guard let nodeName else {
             removePod(key)

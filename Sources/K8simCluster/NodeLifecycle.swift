@@ -1,6 +1,13 @@
 import K8simNotation
 import OrderedCollections
 
+/// The node lifecycle controller's own state: each failed node's pending timers (the grace
+/// period, then the eviction), cancelled when it recovers.
+struct NodeLifecycleState: Sendable {
+    var graceTimers: [String: UInt64] = [:]
+    var evictionTimers: [String: UInt64] = [:]
+}
+
 /// Nodes: adding and removing them, failures and recovery (the node lifecycle controller
 /// and taint-based eviction), cordon and drain.
 extension Cluster {
@@ -38,8 +45,10 @@ extension Cluster {
         guard nodes[name] != nil else { throw .notFound("nodes", name) }
         nodes.removeValue(forKey: name)
         // The pods bound there are gone with it; their owners replace them elsewhere.
-        for key in podsByNode[name] ?? [] { removePod(key) }
-        podsByNode[name] = nil
+        for key in podKeys(on: name) { removePod(key) }
+        indices.podsByNode[name] = nil
+        nodeLifecycle.graceTimers[name] = nil
+        nodeLifecycle.evictionTimers[name] = nil
         record("RemovingNode", "node", name, "Node \(name) event: Removing Node \(name) from Controller",
                source: "node-controller", namespace: "")
     }
@@ -56,7 +65,7 @@ extension Cluster {
             clock.schedule(.speakerFailover(node: name), after: timings.speakerFailover)
         }
         let timer = clock.schedule(.nodeGraceExpired(node: name, heartbeat: now), after: timings.nodeMonitorGrace)
-        nodes[name]?.graceTimer = timer
+        nodeLifecycle.graceTimers[name] = timer
     }
 
     public mutating func recoverNode(_ name: String) throws(ClusterError) {
@@ -64,11 +73,9 @@ extension Cluster {
         guard !node.kubeletUp else { throw .refused("node \(name) has not failed") }
         node.kubeletUp = true
         node.lastHeartbeat = now
-        for timer in [node.graceTimer, node.evictionTimer] {
+        for timer in [nodeLifecycle.graceTimers.removeValue(forKey: name), nodeLifecycle.evictionTimers.removeValue(forKey: name)] {
             if let timer { clock.cancel(timer) }
         }
-        node.graceTimer = nil
-        node.evictionTimer = nil
         let wasNotReady = !node.isReady
         node.taints.removeAll { $0.key == Taint.unreachable || $0.key == Taint.notReady }
         if wasNotReady {
@@ -81,7 +88,7 @@ extension Cluster {
         for (k, s) in services where s.loadBalancerIP != nil { announce(k) }
         // The kubelet finishes what was asked while it was away: deleted pods go, running ones
         // report ready again, and pods it never started (or was restarting) start now.
-        for key in podsByNode[name] ?? [] {
+        for key in podKeys(on: name) {
             guard var pod = pods[key] else { continue }
             let running = !pod.containerStatuses.isEmpty
                 && pod.containerStatuses.allSatisfy(\.state.isRunning)
@@ -103,7 +110,7 @@ extension Cluster {
 
     mutating func nodeGraceExpired(_ name: String, heartbeat: Millis) {
         guard var node = nodes[name], !node.kubeletUp, node.lastHeartbeat == heartbeat else { return }
-        node.graceTimer = nil
+        nodeLifecycle.graceTimers[name] = nil
         node.ready = Condition(type: "Ready", status: .unknown, reason: "NodeStatusUnknown",
                                message: "Kubelet stopped posting node status.", lastTransitionTime: now, lastUpdateTime: now)
         node.taints.append(Taint(key: Taint.unreachable, effect: .noSchedule, addedAt: now))
@@ -113,7 +120,7 @@ extension Cluster {
         let grace = DurationText.format(timings.nodeMonitorGrace, milliseconds: false)
         note("node-controller", "node \(name) is NotReady (no heartbeat for \(grace)); tainted \(Taint.unreachable)")
         // The node controller marks its pods not ready, so endpoints stop sending to them.
-        for key in podsByNode[name] ?? [] {
+        for key in podKeys(on: name) {
             guard var pod = pods[key], pod.isReady else { continue }
             pod.readySince = nil
             for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = false }
@@ -123,15 +130,15 @@ extension Cluster {
             podChanged(pod)
         }
         let timer = clock.schedule(.taintEviction(node: name, taintedAt: now), after: timings.tolerationSeconds)
-        nodes[name]?.evictionTimer = timer
+        nodeLifecycle.evictionTimers[name] = timer
     }
 
     /// The pods' default 300s toleration of the unreachable taint has run out.
     mutating func evictPods(_ name: String, taintedAt: Millis) {
         guard let node = nodes[name], node.taints.contains(where: { $0.key == Taint.unreachable && $0.effect == .noExecute && $0.addedAt == taintedAt })
         else { return }
-        nodes[name]?.evictionTimer = nil
-        for key in podsByNode[name] ?? [] {
+        nodeLifecycle.evictionTimers[name] = nil
+        for key in podKeys(on: name) {
             guard let pod = pods[key], !pod.isTerminating else { continue }
             record("TaintManagerEviction", "pod", pod.name, "Marking for deletion Pod \(pod.meta.namespace)/\(pod.name)",
                    source: "taint-eviction-controller", namespace: pod.meta.namespace)
@@ -159,7 +166,7 @@ extension Cluster {
     public mutating func drain(_ name: String) throws(ClusterError) -> [String] {
         try cordon(name)
         var evicted: [String] = []
-        for key in podsByNode[name] ?? [] {
+        for key in podKeys(on: name) {
             guard let pod = pods[key], !pod.isTerminating else { continue }
             evicted.append(pod.name)
             deletePodGracefully(key)

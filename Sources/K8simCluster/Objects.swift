@@ -202,19 +202,21 @@ public struct Node: Codable, Hashable, Sendable {
     public var images: Set<String> = []
     /// What the pods bound here request, kept as they come and go (for the scheduler).
     public internal(set) var usage = NodeUsage()
-    /// Pending node-lifecycle timers, cancelled when the node recovers.
-    var graceTimer: UInt64?
-    var evictionTimer: UInt64?
 
     public var name: String { meta.name }
     public var isReady: Bool { ready.status == .isTrue }
 
     /// A pod address in the node's /24 (`.255` when the /24 is full).
     func podIP(_ host: Int?) -> String { "\(podCIDRPrefix).\(host ?? 255)" }
+
+    // Saved without what derives from its pods (`usedHosts`, `usage`): a loaded cluster counts them again.
+    enum CodingKeys: String, CodingKey {
+        case meta, cpuMillis, memoryBytes, maxPods, unschedulable, taints, ready, internalIP, podCIDRPrefix, kubeletUp, lastHeartbeat, images
+    }
 }
 
 /// 256 bits, one per host number of a /24, held inline (no allocation per node or per change).
-struct HostBitmap: Codable, Hashable, Sendable {
+struct HostBitmap: Hashable, Sendable {
     private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     init() {}
@@ -262,25 +264,13 @@ struct HostBitmap: Codable, Hashable, Sendable {
 
     static func == (a: HostBitmap, b: HostBitmap) -> Bool { (0..<4).allSatisfy { a.word($0) == b.word($0) } }
     func hash(into h: inout Hasher) { for i in 0..<4 { h.combine(word(i)) } }
-
-    // Saved as the four words, as before.
-    init(from decoder: Decoder) throws {
-        let w = try decoder.singleValueContainer().decode([UInt64].self)
-        guard w.count == 4 else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected 4 words")) }
-        words = (w[0], w[1], w[2], w[3])
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode((0..<4).map(word))
-    }
 }
 
 // MARK: - Pods
 
 /// Requests of the pods on a node; the scoring sums count a pod with no requests as
 /// upstream's defaults (100m CPU, 200Mi), so that such pods still spread.
-public struct NodeUsage: Codable, Hashable, Sendable {
+public struct NodeUsage: Hashable, Sendable {
     public var pods = 0
     public var cpuMillis: Int64 = 0
     public var memoryBytes: Int64 = 0

@@ -109,12 +109,3 @@ public struct OwnerPodCounts: Equatable, Sendable {
         fullyLabeled += sign * c.fullyLabeled
     }
 }
-
-extension PodStore: Codable {
-    public init(from decoder: Decoder) throws {
-        self.init()
-        for (k, v) in try SlotMap<Pod>(from: decoder) { self[k] = v }
-    }
-
-    public func encode(to encoder: Encoder) throws { try table.encode(to: encoder) }
-}

@@ -1,3 +1,18 @@
+import OrderedCollections
+
+/// The ReplicaSet controller's own state: the ReplicaSets to sync, and the last owner key it
+/// built (pods change in runs of one owner).
+struct ReplicaSetControllerState: Sendable {
+    var queue: OrderedSet<String> = []
+    var lastOwnerKey = OwnerKeyMemo()
+}
+
+/// The last owner key built (uids are never reused, so it cannot go stale).
+struct OwnerKeyMemo: Hashable, Sendable {
+    var uid = 0
+    var key = ""
+}
+
 /// The ReplicaSet controller: creates and deletes pods until a ReplicaSet has as many as it
 /// asks for, and keeps its status counts.
 extension Cluster {
@@ -15,7 +30,7 @@ extension Cluster {
             reserveForPods(n, owner: rs.meta.uid, labels: rs.template.labels)
             for _ in 0..<n { createPod(for: rs) }
         } else if diff > 0 {
-            for pod in podsToDelete(podsByOwner[rs.meta.uid] ?? [], count: diff) {
+            for pod in podsToDelete(indices.podsByOwner[rs.meta.uid] ?? [], count: diff) {
                 record("SuccessfulDelete", "replicaset", rs.name, .deletedPod(pod.name), source: "replicaset-controller",
                        namespace: rs.meta.namespace)
                 note("replicaset-controller", "\(rs.name) deleted pod \(pod.name)")
@@ -34,7 +49,7 @@ extension Cluster {
             let now = self.now, minReady = rs.minReadySeconds, templateLabels = rs.template.labels
             status.availableReplicas = 0
             status.fullyLabeledReplicas = 0
-            for k in podsByOwner[rs.meta.uid] ?? [] {
+            for k in indices.podsByOwner[rs.meta.uid] ?? [] {
                 pods.withValue(k) { p in
                     guard !p.isTerminating else { return }
                     if p.isAvailable(minReadySeconds: minReady, now: now) { status.availableReplicas += 1 }
@@ -48,7 +63,7 @@ extension Cluster {
             replicaSets[key] = rs
         }
         // The owner looks again whenever its pods change; terminating pods matter to Recreate.
-        if let owner = rs.meta.owner { dirtyDeployments.append(ObjectMeta.key(rs.meta.namespace, owner.name)) }
+        if let owner = rs.meta.owner { deploymentController.queue.append(ObjectMeta.key(rs.meta.namespace, owner.name)) }
     }
 
     mutating func createPod(for rs: ReplicaSet) {
@@ -74,7 +89,7 @@ extension Cluster {
         meta.owner = OwnerReference(kind: "ReplicaSet", name: rs.name, uid: rs.meta.uid)
         let pod = Pod(meta: meta, template: rs.template)
         insertPod(pod)
-        unscheduled.append(meta.key)
+        scheduler.unscheduled.append(meta.key)
         record("SuccessfulCreate", "replicaset", rs.name, .createdPod(name), source: "replicaset-controller",
                namespace: rs.meta.namespace)
         note("replicaset-controller", "\(rs.name) created pod \(name)")

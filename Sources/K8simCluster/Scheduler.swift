@@ -1,3 +1,10 @@
+/// The scheduler's own state: pods to place, and pods no node can take now (retried, oldest
+/// first, when capacity changes).
+struct SchedulerState: Sendable {
+    var unscheduled = KeyQueue()
+    var parked = KeyQueue()
+}
+
 /// The scheduler: filters nodes a pod may run on, scores the rest, binds the pod to the best.
 extension Cluster {
     /// Schedules waiting pods. Consecutive pods of one owner with the same requests are placed
@@ -59,7 +66,7 @@ extension Cluster {
     }
 
     mutating func scheduleGroup(_ keys: [String], owner: Int?, cpu: Int64, memory: Int64) {
-        let ownerCounts = owner.flatMap { podsPerNodeByOwner[$0] } ?? [:]
+        let ownerCounts = owner.flatMap { indices.podsPerNodeByOwner[$0] } ?? [:]
         var heap = MinHeap<Candidate>()
         for (order, node) in nodes.values.enumerated() where Self.fits(node, cpu: cpu, memory: memory) {
             heap.push(Candidate(ownerPods: ownerCounts[node.name] ?? 0, allocated: Self.allocated(node, cpu: cpu, memory: memory),
@@ -114,7 +121,7 @@ extension Cluster {
             record(.warning, "FailedScheduling", "pod", pod.name, .text(message), source: "default-scheduler", namespace: pod.meta.namespace)
             note("scheduler", "no node for \(pod.name): \(message)")
         }
-        parked.append(key)
+        scheduler.parked.append(key)
     }
 
     /// Why a node cannot take a pod, in the scheduler's words; nil when it can.
@@ -149,8 +156,8 @@ extension Cluster {
         noteEndpointChange(pod.name, namespace: pod.namespace, labels: pod.labels, ip: nil, wake: false)
         nodes.values[n].usedHosts = hosts
         nodes.values[n].usage.add(pod.template)
-        if let owner = pod.owner { podsPerNodeByOwner[owner, default: [:]][nodeName, default: 0] += 1 }
-        podsByNode[nodeName, default: []].append(key)
+        if let owner = pod.owner { indices.podsPerNodeByOwner[owner, default: [:]][nodeName, default: 0] += 1 }
+        indices.podsByNode[nodeName, default: []].append(key)
         record("Scheduled", "pod", pod.name, .scheduled(node: nodeName), source: "default-scheduler", namespace: pod.namespace)
         note("scheduler", "assigned \(pod.name) to \(nodeName)")
         if nodes.values[n].kubeletUp { startPod(key, uid: pod.uid, name: pod.name, namespace: pod.namespace, template: pod.template, nodeAt: n) }

@@ -1,6 +1,22 @@
 import K8simNotation
 import OrderedCollections
 
+/// The Endpoints controller's own state: services to sync; the pods changed since each
+/// service's endpoints were last synced (applied one by one); and services whose endpoints
+/// are rebuilt from all their pods at the next sync (new, changed, or loaded).
+struct EndpointsControllerState: Sendable {
+    var queue: OrderedSet<String> = []
+    var changes: [String: [EndpointChange]] = [:]
+    var stale: Set<String> = []
+}
+
+/// A pod whose address may have changed in a service's endpoints; `ip` is its address when
+/// known then (the pod may be gone when the service looks).
+struct EndpointChange: Hashable, Sendable {
+    var pod: String
+    var ip: String?
+}
+
 /// What reacts to Services: the Endpoints controller, kube-proxy's rules on each node, and
 /// CoreDNS's names.
 extension Cluster {
@@ -18,28 +34,21 @@ extension Cluster {
     /// lists from all of them at every instant a pod changed: 800 ms a node failure).
     mutating func syncEndpoints(_ key: String, _ s: Service) {
         guard let selector = s.spec.selector else { return }
-        let changes = endpointChanges.removeValue(forKey: key) ?? []
-        if let i = endpointsByService.index(forKey: key), !endpointsStale.contains(key),
+        let changes = endpointsController.changes.removeValue(forKey: key) ?? []
+        if let i = endpointsByService.index(forKey: key), !endpointsController.stale.contains(key),
            changes.count * 8 < endpointsByService.values[i].ready.count + endpointsByService.values[i].notReady.count + 64 {
             // Changed in place: the lists are taken out of the store so that no copy of them is made.
             var ready: [EndpointAddress] = [], notReady: [EndpointAddress] = []
             swap(&ready, &endpointsByService.values[i].ready)
             swap(&notReady, &endpointsByService.values[i].notReady)
             let changed = applyEndpointChanges(changes, &ready, &notReady, s)
-            if checkEndpoints {
-                endpointSyncsChecked += 1
-                let full = endpointAddresses(s, selector)
-                if full.ready != ready || full.notReady != notReady {
-                    endpointMismatches.append("\(key) at \(now): \(ready.map(\.ip)) / \(notReady.map(\.ip)) against \(full.ready.map(\.ip)) / \(full.notReady.map(\.ip))")
-                }
-            }
             swap(&ready, &endpointsByService.values[i].ready)
             swap(&notReady, &endpointsByService.values[i].notReady)
             if changed { noteEndpoints(s, endpointsByService.values[i]) }
             return
         }
         let (ready, notReady) = endpointAddresses(s, selector)
-        endpointsStale.remove(key)
+        endpointsController.stale.remove(key)
         let old = endpointsByService[key]
         if old?.ready == ready && old?.notReady == notReady && old != nil { return }
         var e = old ?? Endpoints(meta: newMeta(name: s.name, namespace: s.meta.namespace))

@@ -109,11 +109,22 @@ public struct AddressPool: Codable, Hashable, Sendable {
     }
 }
 
+/// What the services hold: node ports, cluster IPs (the API server's and CoreDNS's among them)
+/// and load-balancer addresses, each with the service's key. Rebuilt from the services on load.
+struct ServiceAllocations: Sendable {
+    var nodePorts: [Int: String] = [:]
+    var loadBalancerIPs: [String: String] = [:]
+    var clusterIPs: Set<String> = ["10.152.183.1", "10.152.183.10"]
+}
+
 /// Services, ConfigMaps and MetalLB: the API with upstream's validation and allocation.
 extension Cluster {
     public static let serviceCIDR = "10.152.183.0/24"
     public static let nodePortRange = 30000...32767
     static let apiServerEndpoint = "10.0.0.10"
+    /// CoreDNS's Service: its pods are not modelled, so its one endpoint is fixed, not kept by
+    /// the Endpoints controller.
+    static let coreDNSService = "kube-system/kube-dns"
 
     public func service(_ name: String, namespace: String = "default") -> Service? { services[ObjectMeta.key(namespace, name)] }
     public func endpoints(_ name: String, namespace: String = "default") -> Endpoints? { endpointsByService[ObjectMeta.key(namespace, name)] }
@@ -179,7 +190,7 @@ extension Cluster {
                     throw invalid("spec.ports[\(i)].nodePort", "Invalid value: \(np): provided port is not in the valid range. The range of valid ports is 30000-32767")
                 }
                 let ownedBefore = existing?.spec.ports.contains { $0.nodePort == np } ?? false
-                if !ownedBefore && allocatedNodePorts[np] != nil {
+                if !ownedBefore && allocations.nodePorts[np] != nil {
                     throw invalid("spec.ports[\(i)].nodePort", "Invalid value: \(np): provided port is already allocated")
                 }
             }
@@ -194,7 +205,7 @@ extension Cluster {
             }
             for (k, v) in labels { s.meta.labels[k] = v }
             if newSpec == s.spec && s.meta == existing?.meta { return .unchanged }
-            for p in s.spec.ports { if let np = p.nodePort { allocatedNodePorts[np] = nil } }
+            for p in s.spec.ports { if let np = p.nodePort { allocations.nodePorts[np] = nil } }
             s.spec = newSpec
             service = s
             outcome = .configured
@@ -210,22 +221,22 @@ extension Cluster {
         } else {
             for i in service.spec.ports.indices {
                 if let np = service.spec.ports[i].nodePort {
-                    allocatedNodePorts[np] = key
+                    allocations.nodePorts[np] = key
                 } else {
                     guard let np = allocateNodePort() else { throw invalid("spec.ports[\(i)].nodePort", "Internal error: range is full") }
                     service.spec.ports[i].nodePort = np
-                    allocatedNodePorts[np] = key
+                    allocations.nodePorts[np] = key
                 }
             }
         }
         if service.spec.type != .loadBalancer, let ip = service.loadBalancerIP {
-            allocatedLoadBalancerIPs[ip] = nil
+            allocations.loadBalancerIPs[ip] = nil
             service.loadBalancerIP = nil
             service.announcingNode = nil
         }
         services[key] = service
-        dirtyServices.append(key)
-        endpointsStale.insert(key)
+        endpointsController.queue.append(key)
+        endpointsController.stale.insert(key)
         note("api-server", "service \(name) stored with cluster IP \(service.clusterIP)")
         note("coredns", "\(name).\(namespace).svc.cluster.local resolves to \(service.clusterIP)")
         return outcome
@@ -234,30 +245,30 @@ extension Cluster {
     public mutating func deleteService(_ name: String, namespace: String = "default") throws(ClusterError) {
         let key = ObjectMeta.key(namespace, name)
         guard let s = services.removeValue(forKey: key) else { throw .notFound("services", name) }
-        for p in s.spec.ports { if let np = p.nodePort { allocatedNodePorts[np] = nil } }
-        if let ip = s.loadBalancerIP { allocatedLoadBalancerIPs[ip] = nil }
+        for p in s.spec.ports { if let np = p.nodePort { allocations.nodePorts[np] = nil } }
+        if let ip = s.loadBalancerIP { allocations.loadBalancerIPs[ip] = nil }
         endpointsByService[key] = nil
-        endpointChanges[key] = nil
-        endpointsStale.remove(key)
-        usedClusterIPs.remove(s.clusterIP)
-        dirtyServices.remove(key)
+        endpointsController.changes[key] = nil
+        endpointsController.stale.remove(key)
+        allocations.clusterIPs.remove(s.clusterIP)
+        endpointsController.queue.remove(key)
         // A pending LoadBalancer may get the address that was freed.
-        for (k, other) in services where other.spec.type == .loadBalancer && other.loadBalancerIP == nil { dirtyServices.append(k) }
+        for (k, other) in services where other.spec.type == .loadBalancer && other.loadBalancerIP == nil { endpointsController.queue.append(k) }
     }
 
     /// A random free address of 10.152.183.0/24 (the seed's microk8s range), from the seeded generator.
     mutating func allocateClusterIP() -> String? {
-        let free = (11...254).filter { !usedClusterIPs.contains("10.152.183.\($0)") }
+        let free = (11...254).filter { !allocations.clusterIPs.contains("10.152.183.\($0)") }
         guard !free.isEmpty else { return nil }
         let ip = "10.152.183.\(free[Int(rng.next() % UInt64(free.count))])"
-        usedClusterIPs.insert(ip)
+        allocations.clusterIPs.insert(ip)
         return ip
     }
 
     /// A random free node port, preferring the upper band as upstream does (30086-32767).
     mutating func allocateNodePort() -> Int? {
         for band in [30086...32767, 30000...30085] {
-            let free = band.filter { allocatedNodePorts[$0] == nil }
+            let free = band.filter { allocations.nodePorts[$0] == nil }
             if !free.isEmpty { return free[Int(rng.next() % UInt64(free.count))] }
         }
         return nil
@@ -342,7 +353,7 @@ extension Cluster {
         }
         addressPools = pools
         note("metallb-controller", "address pools: " + pools.map { "\(IPv4.format($0.first))-\(IPv4.format($0.last))" }.joined(separator: ", "))
-        for (k, s) in services where s.spec.type == .loadBalancer { dirtyServices.append(k) }
+        for (k, s) in services where s.spec.type == .loadBalancer { endpointsController.queue.append(k) }
     }
 
 
@@ -353,9 +364,9 @@ extension Cluster {
             var ip = pool.first
             while true {
                 let text = IPv4.format(ip)
-                if allocatedLoadBalancerIPs[text] == nil {
+                if allocations.loadBalancerIPs[text] == nil {
                     s.loadBalancerIP = text
-                    allocatedLoadBalancerIPs[text] = key
+                    allocations.loadBalancerIPs[text] = key
                     services[key] = s
                     record("IPAllocated", "service", s.name, .assignedIP(text), source: "metallb-controller", namespace: s.meta.namespace)
                     note("metallb-controller", "\(s.name) gets \(text)")

@@ -171,9 +171,9 @@ public struct KeyQueue: Sequence, Sendable, Equatable {
     public static func == (a: KeyQueue, b: KeyQueue) -> Bool { a.elementsEqual(b) }
 }
 
-/// A set of keys kept in order: written as a list literal, and saved as the list of its keys
-/// (as the ordered sets these replaced were).
-public protocol KeyList: Codable, ExpressibleByArrayLiteral, Sequence where Element == String, ArrayLiteralElement == String {
+/// A set of keys kept in order, written as a list literal. (Indices and queues are never
+/// saved: a loaded cluster rebuilds them.)
+public protocol KeyList: ExpressibleByArrayLiteral, Sequence where Element == String, ArrayLiteralElement == String {
     init()
     mutating func append(_ key: String)
 }
@@ -182,16 +182,6 @@ extension KeyList {
     public init(arrayLiteral elements: String...) {
         self.init()
         for e in elements { append(e) }
-    }
-
-    public init(from decoder: Decoder) throws {
-        self.init()
-        for e in try decoder.singleValueContainer().decode([String].self) { append(e) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(Array(self))
     }
 }
 
@@ -259,26 +249,6 @@ struct ShardedIndex: Sendable {
     }
 }
 
-extension SlotMap: Codable where Value: Codable {
-    enum CodingKeys: String, CodingKey { case keys, values }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let keys = try c.decode([String].self, forKey: .keys)
-        let values = try c.decode([Value].self, forKey: .values)
-        guard keys.count == values.count, Set(keys).count == keys.count else {
-            throw DecodingError.dataCorruptedError(forKey: .keys, in: c, debugDescription: "keys and values do not match")
-        }
-        self.init()
-        for (k, v) in zip(keys, values) { self[k] = v }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(keys, forKey: .keys)
-        try c.encode(values, forKey: .values)
-    }
-}
 
 
 /// An array kept in chunks of 256. A copy of the cluster (the undo copy a `wait`
@@ -339,17 +309,5 @@ extension ChunkedArray: ExpressibleByArrayLiteral {
     public init(arrayLiteral elements: Element...) {
         self.init()
         for e in elements { append(e) }
-    }
-}
-
-extension ChunkedArray: Codable where Element: Codable {
-    public init(from decoder: Decoder) throws {
-        self.init()
-        for e in try decoder.singleValueContainer().decode([Element].self) { append(e) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(Array(self))
     }
 }

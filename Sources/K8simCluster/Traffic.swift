@@ -1,6 +1,11 @@
 import K8simNotation
 import OrderedCollections
 
+/// What the built-in apps hold: each Redis pod's data in memory, by pod uid.
+struct AppState: Codable, Sendable {
+    var redisData: [Int: [String: Int]] = [:]
+}
+
 /// Requests through the cluster, following the path a packet takes: DNS, a service IP, a node
 /// port or a load-balancer address, kube-proxy's choice of endpoint, the pod and its app.
 extension Cluster {
@@ -77,7 +82,7 @@ extension Cluster {
             }
             path.append("\(node.name) (\(node.internalIP)):\(port)")
             guard node.kubeletUp else { return .failure(timedOut(shown, path)) }
-            guard let key = allocatedNodePorts[port], let s = services[key],
+            guard let key = allocations.nodePorts[port], let s = services[key],
                   let index = s.spec.ports.firstIndex(where: { $0.nodePort == port }) else {
                 return .failure(refused(shown, path))
             }
@@ -85,7 +90,7 @@ extension Cluster {
             return toEndpoint(key, s, index, shown: shown, path: path)
         }
         // A load-balancer address: the node that announces it.
-        if let key = allocatedLoadBalancerIPs[host], let s = services[key] {
+        if let key = allocations.loadBalancerIPs[host], let s = services[key] {
             guard let speaker = s.announcingNode, nodes[speaker]?.kubeletUp == true else {
                 path.append("\(host): no node answers for this address")
                 return .failure(timedOut(shown, path))
@@ -203,8 +208,8 @@ extension Cluster {
         guard redis.phase == .running, e.ports[index] == listenPort(of: redis), case .redis = App(image: redis.template.containers.first?.image ?? "") else {
             return fail("Error: connect ECONNREFUSED \(ip):\(port)", hops)
         }
-        let count = (redisData[redis.meta.uid]?["count"] ?? 0) + 1
-        redisData[redis.meta.uid, default: [:]]["count"] = count
+        let count = (apps.redisData[redis.meta.uid]?["count"] ?? 0) + 1
+        apps.redisData[redis.meta.uid, default: [:]]["count"] = count
         return Response(status: 200, body: "\(count)", pod: pod.name, node: nodeName, path: path + hops)
     }
 }

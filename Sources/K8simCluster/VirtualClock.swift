@@ -86,28 +86,27 @@ public struct VirtualClock: Sendable {
     }
 }
 
-// Saved as before the buckets: the time, every pending timer in firing order (a sorted array
-// is a valid heap), the next sequence number and the foreground count.
+// Saved as the time, every pending timer in firing order and the next sequence number; the
+// buckets and the foreground count are rebuilt from the timers.
 extension VirtualClock: Codable {
-    enum CodingKeys: String, CodingKey { case now, heap, nextSequence, foreground }
+    enum CodingKeys: String, CodingKey { case now, timers, nextSequence }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         now = try c.decode(Int64.self, forKey: .now)
         nextSequence = try c.decode(UInt64.self, forKey: .nextSequence)
-        let timers = try c.decode([Timer].self, forKey: .heap).sorted { ($0.due, $0.sequence) < ($1.due, $1.sequence) }
+        let timers = try c.decode([Timer].self, forKey: .timers).sorted { ($0.due, $0.sequence) < ($1.due, $1.sequence) }
         for t in timers { insert(t) }
         guard timers.allSatisfy({ $0.sequence < nextSequence }) else {
-            throw DecodingError.dataCorruptedError(forKey: .heap, in: c, debugDescription: "a timer is newer than the clock's sequence")
+            throw DecodingError.dataCorruptedError(forKey: .timers, in: c, debugDescription: "a timer is newer than the clock's sequence")
         }
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(now, forKey: .now)
-        try c.encode(pending, forKey: .heap)
+        try c.encode(pending, forKey: .timers)
         try c.encode(nextSequence, forKey: .nextSequence)
-        try c.encode(foreground, forKey: .foreground)
     }
 }
 

@@ -6,7 +6,7 @@ import K8simLanguage
 /// the variables, the clock mode, the seed) as versioned JSON, so an hour's work survives a
 /// restart.
 struct SavedSession: Codable {
-    static let currentFormat = "k8sim-session/2"
+    static let currentFormat = "k8sim-session/3"
 
     var format: String
     var cluster: Cluster

@@ -153,7 +153,7 @@ struct SaveLoadTests {
             save lesson.k8state
             """))
         let saved = try #require(files["lesson.k8state"])
-        #expect(saved.contains(#""format":"k8sim-session\/2""#))
+        #expect(saved.contains(#""format":"k8sim-session\/3""#))
         let (second, _) = session()
         #expect(second.run("load lesson.k8state"))
         // The loaded session goes on exactly as the first does.
@@ -176,7 +176,7 @@ struct SaveLoadTests {
         let files = ["old.k8state": "{\"format\":\"k8sim-session/0\"}", "junk.k8state": "not json"]
         s.readFile = { files[$0] }
         #expect(!s.run("load old.k8state"))
-        #expect(sink.errors.contains("'old.k8state' is a session in format k8sim-session/0; this k8sim reads k8sim-session/2"))
+        #expect(sink.errors.contains("'old.k8state' is a session in format k8sim-session/0; this k8sim reads k8sim-session/3"))
         #expect(!s.run("load junk.k8state"))
         #expect(sink.errors.contains("'junk.k8state' is not a saved k8sim session"))
         #expect(s.cluster.nodes.count == 3)
