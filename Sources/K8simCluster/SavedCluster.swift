@@ -73,24 +73,18 @@ extension Cluster: Codable {
     /// (as controllers that start find it: nothing queued, unplaced pods waiting for room,
     /// pending timers known by what they are for, every service's endpoints to be rebuilt).
     mutating func rebuildDerivedState() {
-        indices = ClusterIndices()
+        rebuildIndices()
         allocations = ServiceAllocations()
         for i in nodes.values.indices {
             nodes.values[i].usage = NodeUsage()
             nodes.values[i].usedHosts = HostBitmap()
         }
-        for r in replicaSets.values {
-            if let owner = r.meta.owner { indices.replicaSetsByOwner[owner.uid, default: []].append(r.meta.key) }
-        }
         scheduler = SchedulerState()
         for (key, p) in pods {
-            if let owner = p.meta.owner { indices.podsByOwner[owner.uid, default: []].append(key) }
             guard let nodeName = p.nodeName else {
                 if !p.isTerminating { scheduler.parked.append(key) }
                 continue
             }
-            indices.podsByNode[nodeName, default: []].append(key)
-            if let owner = p.meta.owner { indices.podsPerNodeByOwner[owner.uid, default: [:]][nodeName, default: 0] += 1 }
             if let n = nodes.index(forKey: nodeName) {
                 nodes.values[n].usage.add(p.template)
                 if let ip = p.podIP.flatMap({ IPv4.parse(Substring($0)) }) { nodes.values[n].usedHosts[Int(ip & 0xFF)] = true }
@@ -114,5 +108,42 @@ extension Cluster: Codable {
         replicaSetController = ReplicaSetControllerState()
         endpointsController = EndpointsControllerState()
         endpointsController.stale = Set(services.keys.filter { $0 != Self.coreDNSService })
+    }
+
+    /// The indices, from the objects. Their order is the store's; what reads them visits pods
+    /// in the pods' own order (`pods(of:)`, `podKeys(on:)`), so a rebuilt index reads the same.
+    mutating func rebuildIndices() {
+        indices = ClusterIndices()
+        for r in replicaSets.values {
+            if let owner = r.meta.owner { indices.replicaSetsByOwner[owner.uid, default: []].append(r.meta.key) }
+        }
+        for (key, p) in pods {
+            if let owner = p.meta.owner { indices.podsByOwner[owner.uid, default: []].append(key) }
+            guard let nodeName = p.nodeName else { continue }
+            indices.podsByNode[nodeName, default: []].append(key)
+            if let owner = p.meta.owner { indices.podsPerNodeByOwner[owner.uid, default: [:]][nodeName, default: 0] += 1 }
+        }
+    }
+}
+
+/// A cluster as it was before a statement, to go back to if the statement fails (`wait`,
+/// `expect`, a manifest applied all or nothing): the objects, the clock and each controller's
+/// state, which share storage with the live cluster until either is written. The indices are
+/// left out, so that changing them after the snapshot copies nothing; going back rebuilds them.
+public struct ClusterSnapshot: Sendable {
+    fileprivate var cluster: Cluster
+}
+
+extension Cluster {
+    public func snapshot() -> ClusterSnapshot {
+        var kept = self
+        kept.indices = ClusterIndices()
+        return ClusterSnapshot(cluster: kept)
+    }
+
+    /// Goes back to the snapshot: everything it holds, and the indices rebuilt from it.
+    public mutating func restore(_ snapshot: ClusterSnapshot) {
+        self = snapshot.cluster
+        rebuildIndices()
     }
 }

@@ -146,11 +146,11 @@ public final class Session {
         let eventsBefore = cluster.events.count
         let startTime = cluster.now
         if Self.needsSnapshot(statement.kind) {
-            let before = cluster
+            let before = cluster.snapshot()
             do {
                 try perform(statement)
             } catch {
-                cluster = before
+                cluster.restore(before)
                 throw error
             }
         } else {

@@ -186,7 +186,7 @@ public enum ManifestApplier {
     /// kubectl's line for each object (`deployment.apps/echo created`); on an error the
     /// cluster is left as it was and the error names the object.
     public static func apply(_ objects: [ManifestObject], to cluster: inout Cluster) -> Result<[String], ManifestApplyError> {
-        let before = cluster
+        let before = cluster.snapshot()
         var lines: [String] = []
         for object in objects {
             do throws(ClusterError) {
@@ -217,7 +217,7 @@ public enum ManifestApplier {
                 }
                 lines.append("\(resource) \(outcome.rawValue)")
             } catch {
-                cluster = before
+                cluster.restore(before)
                 return .failure(ManifestApplyError(kind: object.kind, name: object.name, cause: error))
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import OrderedCollections
 @testable import K8simCluster
@@ -253,4 +254,38 @@ struct PropertyTests {
         }
         #expect(syncsChecked > 1000, "only \(syncsChecked) incremental syncs were checked")
     }
+
+    /// Going back to a snapshot (the undo of a failed `wait` or `expect`) rebuilds the indices;
+    /// saving and loading rebuilds every controller's state. Either way the cluster goes on
+    /// exactly as one that was never touched: same pods, addresses, events and times.
+    @Test func undoAndReloadGoOnAsBefore() throws {
+        var seeds = SplitMix64(seed: 91)
+        for run in 0..<60 {
+            let seed = seeds.next()
+            var rng = SplitMix64(seed: seed)
+            let first = Self.randomOps(&rng, count: 15), undone = Self.randomOps(&rng, count: 8), then = Self.randomOps(&rng, count: 15)
+            var c = Cluster(ClusterConfig(seed: seed))
+            try c.applyService(name: "echo", spec: ServiceSpec(selector: ["app": "echo"], ports: [ServicePort(port: 80)]))
+            var ctx = Context()
+            for op in first { try? Self.apply(op, to: &c, &ctx) }
+            var untouched = c
+            var reloaded = try JSONDecoder().decode(Cluster.self, from: JSONEncoder().encode(c))
+            let snapshot = c.snapshot()
+            for op in undone { try? Self.apply(op, to: &c, &ctx) }
+            c.restore(snapshot)
+            var ctx1 = Context(), ctx2 = Context(), ctx3 = Context()
+            for op in then {
+                try? Self.apply(op, to: &c, &ctx1)
+                try? Self.apply(op, to: &untouched, &ctx2)
+                try? Self.apply(op, to: &reloaded, &ctx3)
+            }
+            try c.settle()
+            try untouched.settle()
+            try reloaded.settle()
+            #expect(Self.fingerprint(c) == Self.fingerprint(untouched), "run \(run) (seed \(seed)): the undone cluster went on otherwise")
+            #expect(Self.fingerprint(reloaded) == Self.fingerprint(untouched), "run \(run) (seed \(seed)): the reloaded cluster went on otherwise")
+            #expect(reloaded.endpointsByService == untouched.endpointsByService, "run \(run): endpoints differ after a reload")
+        }
+    }
+
 }
