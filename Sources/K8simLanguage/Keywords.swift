@@ -7,6 +7,14 @@ public protocol KeywordSet: RawRepresentable, CaseIterable, Hashable, Sendable w
     static var words: [String] { get }
 }
 
+extension KeywordSet {
+    /// The keyword at a place in `words` (the parser matches words on their bytes and hands
+    /// on the place, so no string is compared twice).
+    static func keyword(at index: Int) -> Self {
+        allCases[allCases.index(allCases.startIndex, offsetBy: index)]
+    }
+}
+
 public enum ClusterOption: String, KeywordSet {
     case cpu, memory
     public static let words = allCases.map(\.rawValue)

@@ -143,20 +143,25 @@ public struct Parser {
     /// Consumes one of several keywords and returns its text.
     /// One keyword of a closed set, as its enum.
     mutating func oneOf<K: KeywordSet>(_: K.Type, what: String) throws(ParseFailure) -> K {
-        let word = try oneOf(K.words, what: what)
-        // The word is one of K's own, so it always makes a K.
-        guard let k = K(rawValue: word) else { throw ParseFailure(.expected(what, found: "'\(word)'"), at: previous.range) }
-        return k
+        K.keyword(at: try oneOfIndex(K.words, what: what))
     }
 
     mutating func oneOf(_ keywords: [String], what: String) throws(ParseFailure) -> String {
+        keywords[try oneOfIndex(keywords, what: what)]
+    }
+
+    /// Where a bare word stands among `keywords`, matched on its bytes (no string is built).
+    func keywordIndex(_ t: Token, in keywords: [String]) -> Int? {
+        guard t.kind == .word, t.flags.isEmpty else { return nil }
+        let word = UnsafeBufferPointer(rebasing: bytes[t.start..<t.end])
+        return keywords.firstIndex { $0.utf8.count == word.count && $0.utf8.elementsEqual(word) }
+    }
+
+    mutating func oneOfIndex(_ keywords: [String], what: String) throws(ParseFailure) -> Int {
         let t = current
-        if t.kind == .word, t.flags.isEmpty {
-            let w = raw(t)
-            if keywords.contains(w) {
-                advance()
-                return w
-            }
+        if let i = keywordIndex(t, in: keywords) {
+            advance()
+            return i
         }
         let list = keywords.map { "'\($0)'" }.joined(separator: ", ")
         var hint = t.kind == .word ? Suggestions.didYouMean(raw(t), among: keywords) : nil
@@ -441,22 +446,24 @@ public struct Parser {
     /// Reads `keyword value` options in any order, each at most once, until the statement ends.
     mutating func options<Option: KeywordSet>(of statement: String, _: Option.Type,
                                               _ body: (inout Parser, Option) throws(ParseFailure) -> Void) throws(ParseFailure) {
-        try options(of: statement, Option.words) { (p: inout Parser, word) throws(ParseFailure) in
-            // The word is one of the set's own.
-            guard let option = Option(rawValue: word) else { return }
-            try body(&p, option)
+        try optionIndices(of: statement, Option.words) { (p: inout Parser, index) throws(ParseFailure) in
+            try body(&p, Option.keyword(at: index))
         }
     }
 
     mutating func options(of statement: String, _ allowed: [String],
                           _ body: (inout Parser, String) throws(ParseFailure) -> Void) throws(ParseFailure) {
+        try optionIndices(of: statement, allowed) { (p: inout Parser, index) throws(ParseFailure) in try body(&p, allowed[index]) }
+    }
+
+    mutating func optionIndices(of statement: String, _ allowed: [String],
+                                _ body: (inout Parser, Int) throws(ParseFailure) -> Void) throws(ParseFailure) {
         var seen: UInt64 = 0  // one bit an option: no set to allocate per statement
         while current.kind == .word {
             let t = current
-            // Matched on bytes, and the option handed on is the allowed list's own string: no
-            // string is built for a word that is an option.
-            let word = UnsafeBufferPointer(rebasing: bytes[t.start..<t.end])
-            guard t.flags.isEmpty, let index = allowed.firstIndex(where: { $0.utf8.count == word.count && $0.utf8.elementsEqual(word) }) else {
+            // Matched on bytes, and handed on as its place in the list: no string is built or
+            // compared again for a word that is an option.
+            guard let index = keywordIndex(t, in: allowed) else {
                 let w = raw(t)
                 var hint = Suggestions.didYouMean(w, among: allowed)
                     ?? "options of \(statement): " + allowed.joined(separator: ", ")
@@ -470,7 +477,7 @@ public struct Parser {
             guard seen & bit == 0 else { throw ParseFailure(.duplicateOption(w), at: t.range) }
             seen |= bit
             advance()
-            try body(&self, w)
+            try body(&self, index)
         }
     }
 
