@@ -35,13 +35,13 @@ extension Cluster {
             rs.minReadySeconds = minReadySeconds
             rs.meta.labels = labels
             replicaSets[key] = rs
-            replicaSetController.queue.append(key)
+            emit(.replicaSetWritten(key: key))
             return .configured
         }
         var meta = newMeta(name: name, namespace: namespace)
         meta.labels = labels
         replicaSets[key] = ReplicaSet(meta: meta, replicas: replicas, selector: selector, template: template, minReadySeconds: minReadySeconds)
-        replicaSetController.queue.append(key)
+        emit(.replicaSetWritten(key: key))
         return .created
     }
 
@@ -64,7 +64,7 @@ extension Cluster {
         meta.labels = template.labels
         meta.annotations = template.annotations
         insertPod(Pod(meta: meta, template: template))
-        scheduler.unscheduled.append(key)
+        emit(.podCreated(key: key))
         return .created
     }
 }

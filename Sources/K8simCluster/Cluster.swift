@@ -333,58 +333,18 @@ public struct Cluster: Sendable {
             }
             if let owner = pod.meta.owner { indices.podsPerNodeByOwner[owner.uid]?[node]? -= 1 }
         } else {
-            // Only a pod without a node waits in these queues.
-            scheduler.unscheduled.remove(key)
-            scheduler.parked.remove(key)
+            emit(.podTerminating(key: key))
         }
         podChanged(pod)
         // Room was made: pods waiting for a node may fit now.
-        unpark()
+        emit(.capacityFreed)
     }
 
     /// A pod's readiness or existence changed: its owner recounts.
     mutating func podChanged(_ pod: Pod) { podChanged(pod.meta, ip: pod.podIP) }
 
     /// `ip`: the pod's address, when the pod may be gone by the time its services look.
-    mutating func podChanged(_ meta: ObjectMeta, ip: String? = nil) {
-        // The endpoints of every service selecting the pod change.
-        noteEndpointChange(meta.name, namespace: meta.namespace, labels: meta.labels, ip: ip, wake: true)
-        guard let owner = meta.owner else { return }
-        let key = ownerKey(owner, namespace: meta.namespace)
-        // Pods of one owner change in runs: when it was the last queued, it is queued already.
-        if replicaSetController.queue.last != key { replicaSetController.queue.append(key) }
-    }
-
-    /// Notes a pod change for the Endpoints controller of every service selecting the pod;
-    /// `wake` queues those services now (a bind does not: its address shows at their next sync).
-    mutating func noteEndpointChange(_ name: String, namespace: String, labels: OrderedDictionary<String, String>, ip: String?, wake: Bool) {
-        for (key, s) in services where s.meta.namespace == namespace {
-            guard let sel = s.spec.selector, sel.selects(labels) else { continue }
-            if wake { endpointsController.queue.append(key) }
-            endpointsController.changes[key, default: []].append(EndpointChange(pod: name, ip: ip))
-        }
-    }
-
-    /// The store key of a pod's owner. Pods change in runs of one owner, so the last key built
-    /// is kept: building and allocating it for each of 150,000 pods showed in the profiles.
-    mutating func ownerKey(_ owner: OwnerReference, namespace: String) -> String {
-        if replicaSetController.lastOwnerKey.uid == owner.uid, !replicaSetController.lastOwnerKey.key.isEmpty { return replicaSetController.lastOwnerKey.key }
-        let key = ObjectMeta.key(namespace, owner.name)
-        replicaSetController.lastOwnerKey = OwnerKeyMemo(uid: owner.uid, key: key)
-        return key
-    }
-
-    /// Pods waiting for room go back to the scheduler, oldest first: the scheduling queue
-    /// orders pods by priority, then by when they were first queued
-    /// (pkg/scheduler/framework/plugins/queuesort/priority_sort.go, Less), and k8sim's pods
-    /// are queued in the order they are made.
-    mutating func unpark() {
-        guard !scheduler.parked.isEmpty else { return }
-        var waiting = scheduler.parked.compactMap { key in pods.withValue(key) { ($0.meta.uid, key) } }
-        if waiting.count > 1 { waiting.sort { $0.0 < $1.0 } }
-        for (_, key) in waiting { scheduler.unscheduled.append(key) }
-        scheduler.parked.removeAll()
-    }
+    mutating func podChanged(_ meta: ObjectMeta, ip: String? = nil) { emit(.podChanged(meta, ip: ip)) }
 }
 
 /// Indices over the objects, kept as objects change and rebuilt from them on load.

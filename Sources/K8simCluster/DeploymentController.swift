@@ -16,6 +16,22 @@ struct DeadlineCheck: Hashable, Sendable {
 /// The Deployment controller, following upstream's `syncDeployment`: rolling updates with
 /// their fenceposts, Recreate, proportional scaling, revisions, history cleanup and status.
 extension Cluster {
+    /// What the Deployment controller hears: Deployments written and deleted, and its
+    /// ReplicaSets synced or deleted (upstream's handlers for ReplicaSet updates and deletes
+    /// queue the owner: deployment_controller.go, updateReplicaSet and deleteReplicaSet).
+    mutating func deploymentControllerObserve(_ event: WatchEvent) {
+        switch event {
+        case .deploymentWritten(let key): deploymentController.queue.append(key)
+        case .replicaSetSynced(let namespace, let owner?), .replicaSetDeleted(_, let namespace, let owner?):
+            let key = ObjectMeta.key(namespace, owner.name)
+            if deployments[key] != nil { deploymentController.queue.append(key) }
+        case .deploymentDeleted(let key):
+            if let check = deploymentController.deadlineChecks.removeValue(forKey: key) { clock.cancel(check.timer) }
+            deploymentController.queue.remove(key)
+        default: break
+        }
+    }
+
     mutating func syncDeployment(_ key: String) {
         guard let d = deployments[key], d.meta.deletionTime == nil else { return }
         checkPausedConditions(key)
@@ -83,7 +99,7 @@ extension Cluster {
             if annotated || rs.minReadySeconds != d.spec.minReadySeconds {
                 rs.minReadySeconds = d.spec.minReadySeconds
                 replicaSets[rs.meta.key] = rs
-                replicaSetController.queue.append(rs.meta.key)
+                emit(.replicaSetWritten(key: rs.meta.key))
             }
             var changed = false
             if let r = rs.meta.annotations[DeploymentUtil.revisionAnnotation], d.meta.annotations[DeploymentUtil.revisionAnnotation] != r {
@@ -118,7 +134,7 @@ extension Cluster {
         DeploymentUtil.setNewReplicaSetAnnotations(d, &rs, newRevision: "\(newRevision)", exists: false)
         replicaSets[meta.key] = rs
         indices.replicaSetsByOwner[d.meta.uid, default: []].append(meta.key)
-        replicaSetController.queue.append(meta.key)
+        emit(.replicaSetWritten(key: meta.key))
         note("deployment-controller", "\(d.name): created ReplicaSet \(name) for revision \(newRevision)")
         if rs.replicas > 0 {
             record("ScalingReplicaSet", "deployment", d.name, "Scaled up replica set \(name) from 0 to \(rs.replicas)",
@@ -149,7 +165,7 @@ extension Cluster {
         rs.replicas = replicas
         DeploymentUtil.setReplicasAnnotations(&rs, desired: d.spec.replicas, max: maxReplicas)
         replicaSets[rsKey] = rs
-        replicaSetController.queue.append(rsKey)
+        emit(.replicaSetWritten(key: rsKey))
         if sizeChanged {
             let direction = replicas > old ? "up" : "down"
             record("ScalingReplicaSet", "deployment", d.name, "Scaled \(direction) replica set \(rs.name) from \(old) to \(replicas)",
@@ -335,15 +351,14 @@ extension Cluster {
     /// owned it makes a new one.
     public mutating func deleteReplicaSet(_ name: String, namespace: String = "default") throws(ClusterError) {
         let key = ObjectMeta.key(namespace, name)
-        guard let rs = replicaSets[key] else { throw .notFound("replicasets.apps", name) }
+        guard replicaSets[key] != nil else { throw .notFound("replicasets.apps", name) }
         deleteReplicaSet(key)
-        if let owner = rs.meta.owner { deploymentController.queue.append(ObjectMeta.key(namespace, owner.name)) }
     }
 
     mutating func deleteReplicaSet(_ key: String) {
         guard let rs = replicaSets.removeValue(forKey: key) else { return }
         if let owner = rs.meta.owner { indices.replicaSetsByOwner[owner.uid]?.remove(key) }
         for pod in pods(of: rs) { deletePodGracefully(pod.meta.key) }
-        replicaSetController.queue.remove(key)
+        emit(.replicaSetDeleted(key: key, namespace: rs.meta.namespace, owner: rs.meta.owner))
     }
 }

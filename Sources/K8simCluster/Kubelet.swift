@@ -1,6 +1,47 @@
 /// The kubelet: pulls images and starts containers (taking virtual time), restarts crashed
 /// containers with back-off, and stops the containers of deleted pods.
 extension Cluster {
+    /// What the kubelet hears: pods bound to its node, its node back after a failure, and
+    /// ConfigMaps that pods wait for.
+    mutating func kubeletObserve(_ event: WatchEvent) {
+        switch event {
+        case .podBound(let b):
+            if nodes.values[b.nodeAt].kubeletUp {
+                startPod(b.key, uid: b.uid, name: b.name, namespace: b.namespace, template: b.template, nodeAt: b.nodeAt)
+            }
+        case .nodeRecovered(let name): resumePods(on: name)
+        case .configMapCreated(let namespace):
+            // Pods waiting for this ConfigMap can start now.
+            for (k, pod) in pods where pod.meta.namespace == namespace {
+                if case .waiting(let reason, _)? = pod.containerStatuses.first?.state, reason == "CreateContainerConfigError" { startPod(k) }
+            }
+        default: break
+        }
+    }
+
+    /// Back after a failure, the kubelet finishes what was asked while it was away.
+    mutating func resumePods(on name: String) {
+        // The kubelet finishes what was asked while it was away: deleted pods go, running ones
+        // report ready again, and pods it never started (or was restarting) start now.
+        for key in podKeys(on: name) {
+            guard var pod = pods[key] else { continue }
+            let running = !pod.containerStatuses.isEmpty
+                && pod.containerStatuses.allSatisfy(\.state.isRunning)
+            if pod.isTerminating {
+                removePod(key)
+            } else if running {
+                if !pod.isReady {
+                    pod.readySince = now
+                    for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = true }
+                    pods[key] = pod
+                    podChanged(pod)
+                }
+            } else {
+                startPod(key)
+            }
+        }
+    }
+
     /// `redis` means `redis:latest`; digests and tags stay as written.
     public static func normalizedImage(_ image: String) -> String {
         // Bytes, not characters: every pod start asks.
@@ -96,9 +137,7 @@ extension Cluster {
             }
             note("kubelet", "\(nodeName): started \(name); it is Running and Ready")
             podChanged(meta)
-            if let owner = meta.owner, let rs = replicaSets[ownerKey(owner, namespace: ns)], rs.minReadySeconds > 0 {
-                clock.schedule(.availability(replicaSet: rs.meta.key), after: Millis(rs.minReadySeconds) * 1000)
-            }
+            emit(.podReady(meta))
         }
     }
 
@@ -151,8 +190,7 @@ extension Cluster {
             for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = false }
             return (pod.meta, pod.nodeName)
         }) ?? nil else { return }
-        scheduler.parked.remove(key)
-        scheduler.unscheduled.remove(key)
+        emit(.podTerminating(key: key))
         podChanged(meta)
         guard let nodeName else {
             removePod(key)

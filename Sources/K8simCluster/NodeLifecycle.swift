@@ -27,7 +27,7 @@ extension Cluster {
         record("RegisteredNode", "node", name, "Node \(name) event: Registered Node \(name) in Controller",
                source: "node-controller", namespace: "")
         note("node-controller", "node \(name) registered")
-        unpark()
+        emit(.capacityFreed)
     }
 
     /// The n-th node's address: 10.0.0.11, 10.0.0.12, ... (then 10.0.1.10, ... past 240 nodes).
@@ -61,9 +61,7 @@ extension Cluster {
         node.lastHeartbeat = now
         nodes[name] = node
         note("kubelet", "node \(name) stopped posting status")
-        if services.values.contains(where: { $0.announcingNode == name }) {
-            clock.schedule(.speakerFailover(node: name), after: timings.speakerFailover)
-        }
+        emit(.nodeFailed(name: name))
         let timer = clock.schedule(.nodeGraceExpired(node: name, heartbeat: now), after: timings.nodeMonitorGrace)
         nodeLifecycle.graceTimers[name] = timer
     }
@@ -85,27 +83,7 @@ extension Cluster {
         }
         nodes[name] = node
         note("kubelet", "node \(name) is posting status again")
-        for (k, s) in services where s.loadBalancerIP != nil { announce(k) }
-        // The kubelet finishes what was asked while it was away: deleted pods go, running ones
-        // report ready again, and pods it never started (or was restarting) start now.
-        for key in podKeys(on: name) {
-            guard var pod = pods[key] else { continue }
-            let running = !pod.containerStatuses.isEmpty
-                && pod.containerStatuses.allSatisfy(\.state.isRunning)
-            if pod.isTerminating {
-                removePod(key)
-            } else if running {
-                if !pod.isReady {
-                    pod.readySince = now
-                    for i in pod.containerStatuses.indices { pod.containerStatuses[i].ready = true }
-                    pods[key] = pod
-                    podChanged(pod)
-                }
-            } else {
-                startPod(key)
-            }
-        }
-        unpark()
+        emit(.nodeRecovered(name: name))
     }
 
     mutating func nodeGraceExpired(_ name: String, heartbeat: Millis) {
@@ -157,7 +135,7 @@ extension Cluster {
         guard nodes[name] != nil else { throw .notFound("nodes", name) }
         nodes[name]?.unschedulable = false
         record("NodeSchedulable", "node", name, "Node \(name) status is now: NodeSchedulable", source: "kubelet", namespace: "")
-        unpark()
+        emit(.capacityFreed)
     }
 
     /// Cordons the node and evicts its pods; their owners start replacements elsewhere.

@@ -63,7 +63,36 @@ extension Cluster {
             replicaSets[key] = rs
         }
         // The owner looks again whenever its pods change; terminating pods matter to Recreate.
-        if let owner = rs.meta.owner { deploymentController.queue.append(ObjectMeta.key(rs.meta.namespace, owner.name)) }
+        emit(.replicaSetSynced(namespace: rs.meta.namespace, owner: rs.meta.owner))
+    }
+
+    /// What the ReplicaSet controller hears: ReplicaSets written, and pods that change (their
+    /// owner recounts).
+    mutating func replicaSetControllerObserve(_ event: WatchEvent) {
+        switch event {
+        case .replicaSetWritten(let key): replicaSetController.queue.append(key)
+        case .replicaSetDeleted(let key, _, _): replicaSetController.queue.remove(key)
+        case .podChanged(let meta, _):
+            guard let owner = meta.owner else { return }
+            let key = ownerKey(owner, namespace: meta.namespace)
+            // Pods of one owner change in runs: when it was the last queued, it is queued already.
+            if replicaSetController.queue.last != key { replicaSetController.queue.append(key) }
+        case .podReady(let meta):
+            // Available after minReadySeconds: the controller looks again then (upstream's
+            // updatePod queues the ReplicaSet after MinReadySeconds, replica_set.go).
+            guard let owner = meta.owner, let rs = replicaSets[ownerKey(owner, namespace: meta.namespace)], rs.minReadySeconds > 0 else { return }
+            clock.schedule(.availability(replicaSet: rs.meta.key), after: Millis(rs.minReadySeconds) * 1000)
+        default: break
+        }
+    }
+
+    /// The store key of a pod's owner. Pods change in runs of one owner, so the last key built
+    /// is kept: building and allocating it for each of 150,000 pods showed in the profiles.
+    mutating func ownerKey(_ owner: OwnerReference, namespace: String) -> String {
+        if replicaSetController.lastOwnerKey.uid == owner.uid, !replicaSetController.lastOwnerKey.key.isEmpty { return replicaSetController.lastOwnerKey.key }
+        let key = ObjectMeta.key(namespace, owner.name)
+        replicaSetController.lastOwnerKey = OwnerKeyMemo(uid: owner.uid, key: key)
+        return key
     }
 
     mutating func createPod(for rs: ReplicaSet) {
@@ -89,7 +118,7 @@ extension Cluster {
         meta.owner = OwnerReference(kind: "ReplicaSet", name: rs.name, uid: rs.meta.uid)
         let pod = Pod(meta: meta, template: rs.template)
         insertPod(pod)
-        scheduler.unscheduled.append(meta.key)
+        emit(.podCreated(key: meta.key))
         record("SuccessfulCreate", "replicaset", rs.name, .createdPod(name), source: "replicaset-controller",
                namespace: rs.meta.namespace)
         note("replicaset-controller", "\(rs.name) created pod \(name)")

@@ -153,14 +153,39 @@ extension Cluster {
             return (name: pod.name, namespace: pod.meta.namespace, uid: pod.meta.uid, owner: pod.meta.owner?.uid, template: pod.template,
                     labels: pod.meta.labels)
         }) else { return }
-        noteEndpointChange(pod.name, namespace: pod.namespace, labels: pod.labels, ip: nil, wake: false)
         nodes.values[n].usedHosts = hosts
         nodes.values[n].usage.add(pod.template)
         if let owner = pod.owner { indices.podsPerNodeByOwner[owner, default: [:]][nodeName, default: 0] += 1 }
         indices.podsByNode[nodeName, default: []].append(key)
         record("Scheduled", "pod", pod.name, .scheduled(node: nodeName), source: "default-scheduler", namespace: pod.namespace)
         note("scheduler", "assigned \(pod.name) to \(nodeName)")
-        if nodes.values[n].kubeletUp { startPod(key, uid: pod.uid, name: pod.name, namespace: pod.namespace, template: pod.template, nodeAt: n) }
+        emit(.podBound(PodBinding(key: key, uid: pod.uid, name: pod.name, namespace: pod.namespace, labels: pod.labels,
+                                  template: pod.template, nodeAt: n)))
+    }
+
+    /// What the scheduler hears: new pods to place, and room made for the waiting ones.
+    mutating func schedulerObserve(_ event: WatchEvent) {
+        switch event {
+        case .podCreated(let key): scheduler.unscheduled.append(key)
+        case .podTerminating(let key):
+            // Only a pod without a node waits in these queues.
+            scheduler.unscheduled.remove(key)
+            scheduler.parked.remove(key)
+        case .capacityFreed, .nodeRecovered: unpark()
+        default: break
+        }
+    }
+
+    /// Pods waiting for room go back to the scheduler, oldest first: the scheduling queue
+    /// orders pods by priority, then by when they were first queued
+    /// (pkg/scheduler/framework/plugins/queuesort/priority_sort.go, Less), and k8sim's pods
+    /// are queued in the order they are made.
+    mutating func unpark() {
+        guard !scheduler.parked.isEmpty else { return }
+        var waiting = scheduler.parked.compactMap { key in pods.withValue(key) { ($0.meta.uid, key) } }
+        if waiting.count > 1 { waiting.sort { $0.0 < $1.0 } }
+        for (_, key) in waiting { scheduler.unscheduled.append(key) }
+        scheduler.parked.removeAll()
     }
 }
 

@@ -20,6 +20,35 @@ struct EndpointChange: Hashable, Sendable {
 /// What reacts to Services: the Endpoints controller, kube-proxy's rules on each node, and
 /// CoreDNS's names.
 extension Cluster {
+    /// What the Endpoints controller hears: pods that change (and are bound), services written
+    /// and deleted.
+    mutating func endpointsControllerObserve(_ event: WatchEvent) {
+        switch event {
+        case .podChanged(let meta, let ip):
+            noteEndpointChange(meta.name, namespace: meta.namespace, labels: meta.labels, ip: ip, wake: true)
+        case .podBound(let b):
+            noteEndpointChange(b.name, namespace: b.namespace, labels: b.labels, ip: nil, wake: false)
+        case .serviceWritten(let key):
+            endpointsController.queue.append(key)
+            endpointsController.stale.insert(key)
+        case .serviceDeleted(let key):
+            endpointsController.changes[key] = nil
+            endpointsController.stale.remove(key)
+            endpointsController.queue.remove(key)
+        default: break
+        }
+    }
+
+    /// Notes a pod change for every service selecting the pod; `wake` queues those services now
+    /// (a bind does not: its address shows at their next sync).
+    mutating func noteEndpointChange(_ name: String, namespace: String, labels: OrderedDictionary<String, String>, ip: String?, wake: Bool) {
+        for (key, s) in services where s.meta.namespace == namespace {
+            guard let sel = s.spec.selector, sel.selects(labels) else { continue }
+            if wake { endpointsController.queue.append(key) }
+            endpointsController.changes[key, default: []].append(EndpointChange(pod: name, ip: ip))
+        }
+    }
+
     mutating func syncService(_ key: String) {
         guard let s = services[key] else { return }
         syncEndpoints(key, s)

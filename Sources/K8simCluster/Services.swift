@@ -235,8 +235,7 @@ extension Cluster {
             service.announcingNode = nil
         }
         services[key] = service
-        endpointsController.queue.append(key)
-        endpointsController.stale.insert(key)
+        emit(.serviceWritten(key: key))
         note("api-server", "service \(name) stored with cluster IP \(service.clusterIP)")
         note("coredns", "\(name).\(namespace).svc.cluster.local resolves to \(service.clusterIP)")
         return outcome
@@ -248,12 +247,8 @@ extension Cluster {
         for p in s.spec.ports { if let np = p.nodePort { allocations.nodePorts[np] = nil } }
         if let ip = s.loadBalancerIP { allocations.loadBalancerIPs[ip] = nil }
         endpointsByService[key] = nil
-        endpointsController.changes[key] = nil
-        endpointsController.stale.remove(key)
         allocations.clusterIPs.remove(s.clusterIP)
-        endpointsController.queue.remove(key)
-        // A pending LoadBalancer may get the address that was freed.
-        for (k, other) in services where other.spec.type == .loadBalancer && other.loadBalancerIP == nil { endpointsController.queue.append(k) }
+        emit(.serviceDeleted(key: key))
     }
 
     /// A random free address of 10.152.183.0/24 (the seed's microk8s range), from the seeded generator.
@@ -300,10 +295,7 @@ extension Cluster {
             return .configured
         }
         configMaps[key] = ConfigMap(meta: newMeta(name: name, namespace: namespace), data: data)
-        // Pods waiting for this ConfigMap can start now.
-        for (k, pod) in pods where pod.meta.namespace == namespace {
-            if case .waiting(let reason, _)? = pod.containerStatuses.first?.state, reason == "CreateContainerConfigError" { startPod(k) }
-        }
+        emit(.configMapCreated(namespace: namespace))
         return .created
     }
 
@@ -353,7 +345,7 @@ extension Cluster {
         }
         addressPools = pools
         note("metallb-controller", "address pools: " + pools.map { "\(IPv4.format($0.first))-\(IPv4.format($0.last))" }.joined(separator: ", "))
-        for (k, s) in services where s.spec.type == .loadBalancer { endpointsController.queue.append(k) }
+        emit(.addressPoolsChanged)
     }
 
 
@@ -401,6 +393,25 @@ extension Cluster {
             record("nodeAssigned", "service", s.name, "announcing from node \"\(chosen)\" with protocol \"layer2\"",
                    source: "metallb-speaker", namespace: s.meta.namespace)
             note("metallb-speaker", "\(chosen) announces \(ip) for \(s.name)")
+        }
+    }
+
+    /// What MetalLB hears: services deleted and pools set (a pending LoadBalancer may get an
+    /// address now), nodes that fail (their speakers' addresses move after the other speakers
+    /// notice) and recover (their speakers announce again).
+    mutating func metalLBObserve(_ event: WatchEvent) {
+        switch event {
+        case .serviceDeleted:
+            for (k, other) in services where other.spec.type == .loadBalancer && other.loadBalancerIP == nil { endpointsController.queue.append(k) }
+        case .addressPoolsChanged:
+            for (k, s) in services where s.spec.type == .loadBalancer { endpointsController.queue.append(k) }
+        case .nodeFailed(let name):
+            if services.values.contains(where: { $0.announcingNode == name }) {
+                clock.schedule(.speakerFailover(node: name), after: timings.speakerFailover)
+            }
+        case .nodeRecovered:
+            for (k, s) in services where s.loadBalancerIP != nil { announce(k) }
+        default: break
         }
     }
 

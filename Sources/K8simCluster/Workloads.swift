@@ -107,7 +107,7 @@ extension Cluster {
             }
             guard changed else { return .unchanged }
             deployments[key] = d
-            deploymentController.queue.append(key)
+            emit(.deploymentWritten(key: key))
             note("api-server", "deployment \(name) updated (generation \(d.meta.generation))")
             return .configured
         }
@@ -115,7 +115,7 @@ extension Cluster {
         meta.labels = labels
         meta.annotations = annotations
         deployments[key] = Deployment(meta: meta, spec: spec)
-        deploymentController.queue.append(key)
+        emit(.deploymentWritten(key: key))
         note("api-server", "deployment \(name) stored; the deployment controller is told")
         return .created
     }
@@ -130,7 +130,7 @@ extension Cluster {
         guard d != before else { return }
         if d.spec != before.spec { d.meta.generation += 1 }
         deployments[key] = d
-        deploymentController.queue.append(key)
+        emit(.deploymentWritten(key: key))
     }
 
     public mutating func scaleDeployment(_ name: String, namespace: String = "default", replicas: Int) throws(ClusterError) {
@@ -204,7 +204,7 @@ extension Cluster {
         d.meta.annotations = annotations
         d.meta.generation += 1
         deployments[key] = d
-        deploymentController.queue.append(key)
+        emit(.deploymentWritten(key: key))
         note("kubectl", "rolled \(name) back to the template of revision \(target)")
         return .rolledBack
     }
@@ -215,8 +215,7 @@ extension Cluster {
         guard let d = deployments.removeValue(forKey: key) else { throw .notFound("deployments.apps", name) }
         for rsKey in indices.replicaSetsByOwner[d.meta.uid] ?? [] { deleteReplicaSet(rsKey) }
         indices.replicaSetsByOwner[d.meta.uid] = nil
-        if let check = deploymentController.deadlineChecks.removeValue(forKey: key) { clock.cancel(check.timer) }
-        deploymentController.queue.remove(key)
+        emit(.deploymentDeleted(key: key))
     }
 
     /// The rollout history: revision, change-cause and template, oldest first.
