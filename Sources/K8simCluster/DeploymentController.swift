@@ -19,7 +19,7 @@ extension Cluster {
     /// What the Deployment controller hears: Deployments written and deleted, and its
     /// ReplicaSets synced or deleted (upstream's handlers for ReplicaSet updates and deletes
     /// queue the owner: deployment_controller.go, updateReplicaSet and deleteReplicaSet).
-    mutating func deploymentControllerObserve(_ event: WatchEvent) {
+    @inline(__always) mutating func deploymentControllerObserve(_ event: WatchEvent) {
         switch event {
         case .deploymentWritten(let key): deploymentController.queue.append(key)
         case .replicaSetSynced(let namespace, let owner?), .replicaSetDeleted(_, let namespace, let owner?):

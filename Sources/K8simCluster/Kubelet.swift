@@ -3,7 +3,7 @@
 extension Cluster {
     /// What the kubelet hears: pods bound to its node, its node back after a failure, and
     /// ConfigMaps that pods wait for.
-    mutating func kubeletObserve(_ event: WatchEvent) {
+    @inline(__always) mutating func kubeletObserve(_ event: WatchEvent) {
         switch event {
         case .podBound(let b):
             if nodes.values[b.nodeAt].kubeletUp {

@@ -68,7 +68,7 @@ extension Cluster {
 
     /// What the ReplicaSet controller hears: ReplicaSets written, and pods that change (their
     /// owner recounts).
-    mutating func replicaSetControllerObserve(_ event: WatchEvent) {
+    @inline(__always) mutating func replicaSetControllerObserve(_ event: WatchEvent) {
         switch event {
         case .replicaSetWritten(let key): replicaSetController.queue.append(key)
         case .replicaSetDeleted(let key, _, _): replicaSetController.queue.remove(key)

@@ -164,7 +164,7 @@ extension Cluster {
     }
 
     /// What the scheduler hears: new pods to place, and room made for the waiting ones.
-    mutating func schedulerObserve(_ event: WatchEvent) {
+    @inline(__always) mutating func schedulerObserve(_ event: WatchEvent) {
         switch event {
         case .podCreated(let key): scheduler.unscheduled.append(key)
         case .podTerminating(let key):

@@ -22,7 +22,7 @@ struct EndpointChange: Hashable, Sendable {
 extension Cluster {
     /// What the Endpoints controller hears: pods that change (and are bound), services written
     /// and deleted.
-    mutating func endpointsControllerObserve(_ event: WatchEvent) {
+    @inline(__always) mutating func endpointsControllerObserve(_ event: WatchEvent) {
         switch event {
         case .podChanged(let meta, let ip):
             noteEndpointChange(meta.name, namespace: meta.namespace, labels: meta.labels, ip: ip, wake: true)

@@ -399,7 +399,7 @@ extension Cluster {
     /// What MetalLB hears: services deleted and pools set (a pending LoadBalancer may get an
     /// address now), nodes that fail (their speakers' addresses move after the other speakers
     /// notice) and recover (their speakers announce again).
-    mutating func metalLBObserve(_ event: WatchEvent) {
+    @inline(__always) mutating func metalLBObserve(_ event: WatchEvent) {
         switch event {
         case .serviceDeleted:
             for (k, other) in services where other.spec.type == .loadBalancer && other.loadBalancerIP == nil { endpointsController.queue.append(k) }

@@ -55,8 +55,9 @@ struct PodBinding {
 
 extension Cluster {
     /// Delivers an event to every controller: this list is their registration, and its order
-    /// is the order in which they hear of each change.
-    mutating func emit(_ event: WatchEvent) {
+    /// is the order in which they hear of each change. Inlined, so that at each place an event
+    /// is emitted only the handlers of its kind remain (a bind is on the path of every pod).
+    @inline(__always) mutating func emit(_ event: WatchEvent) {
         endpointsControllerObserve(event)
         metalLBObserve(event)
         replicaSetControllerObserve(event)
