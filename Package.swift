@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers, each a target; dependencies point one way:
-// K8simInterpreter -> K8simLanguage, K8simCluster, K8simManifests; K8simManifests -> K8simCluster;
+// K8simInterpreter -> K8simLanguage, K8simCluster, K8simManifests, K8simNotation; K8simManifests -> K8simCluster;
 // K8simLanguage and K8simCluster -> K8simNotation (how addresses and durations are written);
 // the k8sim executable sits on top of all of them.
 let package = Package(
@@ -28,7 +28,7 @@ let package = Package(
         // The language front end: source, tokens, lexer, parser, AST, diagnostics, formatter.
         .target(name: "K8simLanguage", dependencies: ["K8simNotation"]),
         // Runs the AST against the cluster model and renders output to a host-provided sink.
-        .target(name: "K8simInterpreter", dependencies: ["K8simLanguage", "K8simCluster", "K8simManifests"]),
+        .target(name: "K8simInterpreter", dependencies: ["K8simLanguage", "K8simCluster", "K8simManifests", "K8simNotation"]),
         // Kubernetes YAML in and out.
         .target(name: "K8simManifests", dependencies: [
             "K8simCluster", .product(name: "Yams", package: "Yams"),

@@ -6,7 +6,7 @@ extension Cluster {
     @inline(__always) mutating func kubeletObserve(_ event: WatchEvent) {
         switch event {
         case .podBound(let b):
-            if nodes.values[b.nodeAt].kubeletUp {
+            if b.nodeAt < nodes.count, nodes.values[b.nodeAt].name == b.node, nodes.values[b.nodeAt].kubeletUp {
                 startPod(b.key, uid: b.uid, name: b.name, namespace: b.namespace, template: b.template, nodeAt: b.nodeAt)
             }
         case .nodeRecovered(let name): resumePods(on: name)

@@ -507,6 +507,20 @@ public enum EventMessage: Hashable, Sendable, ExpressibleByStringInterpolation {
     /// MetalLB's `Assigned IP ["10.64.140.43"]` (controller/service.go).
     case assignedIP(String)
 
+    static let assignedIPPrefix = "Assigned IP [\""
+
+    /// A message read back as text (from a saved session) as the parts it was made of, where a
+    /// summary reads them by their parts.
+    init(reading text: String, reason: String) {
+        if reason == "Failed", text == EventMessage.errImagePull.text(name: "", namespace: "") {
+            self = .errImagePull
+        } else if reason == "IPAllocated", text.hasPrefix(Self.assignedIPPrefix), text.hasSuffix("\"]") {
+            self = .assignedIP(String(text.dropFirst(Self.assignedIPPrefix.count).dropLast(2)))
+        } else {
+            self = .text(text)
+        }
+    }
+
     public init(stringLiteral value: String) { self = .text(value) }
     public init(stringInterpolation: DefaultStringInterpolation) { self = .text(String(stringInterpolation: stringInterpolation)) }
 
@@ -523,7 +537,7 @@ public enum EventMessage: Hashable, Sendable, ExpressibleByStringInterpolation {
         case .createdPod(let pod): "Created pod: \(pod)"
         case .deletedPod(let pod): "Deleted pod: \(pod)"
         case .errImagePull: "Error: ErrImagePull"
-        case .assignedIP(let ip): "Assigned IP [\"\(ip)\"]"
+        case .assignedIP(let ip): "\(Self.assignedIPPrefix)\(ip)\"]"
         }
     }
 }
@@ -553,6 +567,7 @@ extension Event: Codable {
                   reason: try c.decode(String.self, forKey: .reason), object: try c.decode(String.self, forKey: .object),
                   namespace: try c.decode(String.self, forKey: .namespace), message: try c.decode(String.self, forKey: .message),
                   source: try c.decode(String.self, forKey: .source))
+        detail = EventMessage(reading: detail.text(name: objectName, namespace: namespace), reason: reason)
     }
 
     public func encode(to encoder: Encoder) throws {

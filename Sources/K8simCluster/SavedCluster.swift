@@ -100,9 +100,10 @@ extension Cluster: Codable {
         for t in clock.pending {
             switch t.event {
             case .progressDeadline(let d): deploymentController.deadlineChecks[d] = DeadlineCheck(due: t.due, timer: t.sequence)
-            case .nodeGraceExpired(let node, _): nodeLifecycle.graceTimers[node] = t.sequence
-            case .taintEviction(let node, _): nodeLifecycle.evictionTimers[node] = t.sequence
-            case .kubelet, .podTerminated, .availability, .speakerFailover, .marker: break
+            // A removed node's timers are still pending (they find no node and do nothing).
+            case .nodeGraceExpired(let node, _) where nodes[node] != nil: nodeLifecycle.graceTimers[node] = t.sequence
+            case .taintEviction(let node, _) where nodes[node] != nil: nodeLifecycle.evictionTimers[node] = t.sequence
+            case .nodeGraceExpired, .taintEviction, .kubelet, .podTerminated, .availability, .speakerFailover, .marker: break
             }
         }
         replicaSetController = ReplicaSetControllerState()
@@ -110,8 +111,10 @@ extension Cluster: Codable {
         endpointsController.stale = Set(services.keys.filter { $0 != Self.coreDNSService })
     }
 
-    /// The indices, from the objects. Their order is the store's; what reads them visits pods
-    /// in the pods' own order (`pods(of:)`, `podKeys(on:)`), so a rebuilt index reads the same.
+    /// The indices, from the objects (the label index is built again when a Service first needs
+    /// it). Their order is the store's: what reads them either visits pods in their own order
+    /// (`pods(of:)`, `podKeys(on:)`) or does not depend on the order (the deletion ranking sorts
+    /// fully, counts, endpoints sorted by address), so a rebuilt index reads the same.
     mutating func rebuildIndices() {
         indices = ClusterIndices()
         for r in replicaSets.values {

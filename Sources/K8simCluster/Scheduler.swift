@@ -160,7 +160,7 @@ extension Cluster {
         record("Scheduled", "pod", pod.name, .scheduled(node: nodeName), source: "default-scheduler", namespace: pod.namespace)
         note("scheduler", "assigned \(pod.name) to \(nodeName)")
         emit(.podBound(PodBinding(key: key, uid: pod.uid, name: pod.name, namespace: pod.namespace, labels: pod.labels,
-                                  template: pod.template, nodeAt: n)))
+                                  template: pod.template, node: nodeName, nodeAt: n)))
     }
 
     /// What the scheduler hears: new pods to place, and room made for the waiting ones.

@@ -2,7 +2,7 @@ import K8simNotation
 import OrderedCollections
 
 /// What the built-in apps hold: each Redis pod's data in memory, by pod uid.
-struct AppState: Codable, Sendable {
+struct AppState: Sendable {
     var redisData: [Int: [String: Int]] = [:]
 }
 

@@ -3,7 +3,8 @@ import OrderedCollections
 /// What the store tells the controllers when something is written. Each controller learns of
 /// changes only through these, as upstream's informers deliver watch events, and none calls
 /// another: a controller writes objects and says what it wrote; the others react in their
-/// `observe` functions. Events are delivered at once, in the order the writes happen.
+/// `observe` functions (the Endpoints controller and MetalLB share the Services' queue).
+/// Events are delivered at once, in the order the writes happen.
 enum WatchEvent {
     /// A Deployment's spec was created or changed (by the API).
     case deploymentWritten(key: String)
@@ -50,6 +51,8 @@ struct PodBinding {
     var namespace: String
     var labels: OrderedDictionary<String, String>
     var template: PodTemplate
+    var node: String
+    /// The node's position in `nodes` at the bind (no watcher adds or removes nodes on a bind).
     var nodeAt: Int
 }
 

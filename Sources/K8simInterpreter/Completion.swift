@@ -40,9 +40,9 @@ public enum Completion {
         case "deploy":
             if position == 1 { return names(.deployment, c) }
             if position == 2 { return ["image"] }
-            return DeployOption.words
+            return Parser.Verb.deploy.spec.options
         case "expose":
-            return position == 1 ? names(.deployment, c) : ExposeOption.words
+            return position == 1 ? names(.deployment, c) : Parser.Verb.expose.spec.options
         case "rollout":
             if position == 1 { return RolloutVerb.allCases.map(\.rawValue) }
             if position == 2 { return names(.deployment, c) }
@@ -57,20 +57,20 @@ public enum Completion {
             }
         case "get", "describe", "delete", "export":
             if position == 1 { return ResourceKind.allCases.map(\.plural) + ResourceKind.allCases.map(\.singular) }
-            if position == 2, let kind = ResourceKind.named(words[1]) { return names(kind, c) + (first == "get" ? GetOption.words : []) }
-            return first == "get" ? GetOption.words : []
+            if position == 2, let kind = ResourceKind.named(words[1]) { return names(kind, c) + (first == "get" ? Parser.Verb.get.spec.options : []) }
+            return first == "get" ? Parser.Verb.get.spec.options : []
         case "fail", "recover", "cordon", "uncordon", "drain":
             return position == 1 ? ["node"] : names(.node, c)
         case "crash":
             return position == 1 ? ["pod"] : names(.pod, c)
         case "node":
-            return position == 1 ? ["add", "remove"] : (words[1] == "remove" ? names(.node, c) : ["cpu", "memory", "label"])
+            return position == 1 ? ["add", "remove"] : (words[1] == "remove" ? names(.node, c) : Parser.Verb.node.spec.options)
         case "curl":
             if position == 1 {
                 let ports = c.services.values.flatMap { s in s.spec.ports.compactMap(\.nodePort) }
                 return names(.service, c) + c.nodes.keys.flatMap { n in ports.map { "\(n):\($0)" } }
             }
-            return ["from", "times"]
+            return Parser.Verb.curl.spec.options
         case "resolve":
             return position == 1 ? names(.service, c) : ["from"]
         case "wait":

@@ -71,9 +71,15 @@ struct DumpWriter {
         if let v { line(indent, "\(name): \(v)") }
     }
 
-    /// A value shown on its own line under the node's name (a case's one unlabelled value).
+    /// A value shown on its own line under the field it belongs to.
     mutating func bare(_ text: String, _ range: SourceRange?, _ indent: Int) {
         line(indent, text + (range.map(at) ?? ""))
+    }
+
+    /// A case's one unlabelled value, on its own line under the case's name.
+    mutating func payload(_ text: String, _ range: SourceRange?, _ indent: Int) {
+        label("")
+        bare(text, range, indent)
     }
 
     mutating func args<T>(_ name: String, _ list: [Arg<T>], _ indent: Int) {
@@ -125,9 +131,9 @@ struct DumpWriter {
         case .resolve(let r): r.dump(&self, i)
         case .configMap(let name, let data): node(s.kind) { $0.arg("name", name, i); $0.args("data", data, i) }
         case .wait(let w): waitKind(w, i)
-        case .setClock(let mode): node(s.kind) { $0.bare("\(mode)", nil, i) }
-        case .setSeed(let seed): node(s.kind) { $0.bare(seed.dumpText, seed.range, i) }
-        case .setTrace(let on): node(s.kind) { $0.bare("\(on)", nil, i) }
+        case .setClock(let mode): node(s.kind) { $0.payload("\(mode)", nil, i) }
+        case .setSeed(let seed): node(s.kind) { $0.payload(seed.dumpText, seed.range, i) }
+        case .setTrace(let on): node(s.kind) { $0.payload("\(on)", nil, i) }
         case .get(let g): g.dump(&self, i)
         case .describe(let kind, let name): node(s.kind) { $0.arg("kind", kind, i); $0.arg("name", name, i) }
         case .map, .pause, .quit, .clear: node(s.kind) { _ in }
@@ -148,8 +154,8 @@ struct DumpWriter {
     mutating func waitKind(_ w: Wait, _ i: Int) {
         line(i, w.caseName)
         switch w {
-        case .duration(let d): node(w) { $0.bare(d.dumpText, d.range, i + 1) }
-        case .rollout(let name): node(w) { $0.bare(name.dumpText, name.range, i + 1) }
+        case .duration(let d): node(w) { $0.payload(d.dumpText, d.range, i + 1) }
+        case .rollout(let name): node(w) { $0.payload(name.dumpText, name.range, i + 1) }
         case .ready: node(w) { _ in }
         }
     }

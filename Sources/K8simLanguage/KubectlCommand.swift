@@ -1,5 +1,6 @@
-/// kubectl (and microk8s) command lines, read into the same statements the native forms give.
-/// A flag k8sim cannot honour is an error that names it, never silently ignored.
+// kubectl (and microk8s) command lines, read into the same statements the native forms give.
+// A flag k8sim cannot honour is an error that names it, never silently ignored.
+
 /// The kubectl verbs k8sim runs, declared once: dispatch switches over them, and help, the
 /// "supported:" hint and completion list them.
 public enum KubectlVerb: String, KeywordSet {

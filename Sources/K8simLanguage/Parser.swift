@@ -140,12 +140,12 @@ public struct Parser {
         advance()
     }
 
-    /// Consumes one of several keywords and returns its text.
-    /// One keyword of a closed set, as its enum.
+    /// Consumes one keyword of a closed set and returns it as its enum.
     mutating func oneOf<K: KeywordSet>(_: K.Type, what: String) throws(ParseFailure) -> K {
         K.keyword(at: try oneOfIndex(K.words, what: what))
     }
 
+    /// Consumes one of several keywords and returns its text.
     mutating func oneOf(_ keywords: [String], what: String) throws(ParseFailure) -> String {
         keywords[try oneOfIndex(keywords, what: what)]
     }
@@ -451,11 +451,6 @@ public struct Parser {
         }
     }
 
-    mutating func options(of statement: String, _ allowed: [String],
-                          _ body: (inout Parser, String) throws(ParseFailure) -> Void) throws(ParseFailure) {
-        try optionIndices(of: statement, allowed) { (p: inout Parser, index) throws(ParseFailure) in try body(&p, allowed[index]) }
-    }
-
     mutating func optionIndices(of statement: String, _ allowed: [String],
                                 _ body: (inout Parser, Int) throws(ParseFailure) -> Void) throws(ParseFailure) {
         var seen: UInt64 = 0  // one bit an option: no set to allocate per statement
@@ -483,9 +478,6 @@ public struct Parser {
 
     // MARK: Workloads
 
-    public static var exposeOptions: [String] { ExposeOption.words }
-    public static var getOptions: [String] { GetOption.words }
-    public static var deployOptions: [String] { DeployOption.words }
 
     mutating func deployStatement() throws(ParseFailure) -> StatementKind {
         let n = try name("a deployment name")
@@ -631,7 +623,7 @@ public struct Parser {
 
     mutating func getStatement() throws(ParseFailure) -> StatementKind {
         var g = Get(kind: try typed(.kind, Words.kind))
-        let keywords = Self.getOptions
+        let keywords = GetOption.words
         if current.kind == .word, !(current.flags.isEmpty && keywords.contains(raw(current))), !raw(current).hasPrefix("-") {
             g.name = try name()
         }
@@ -765,8 +757,7 @@ public struct Parser {
                                hint: k == .event ? "write: expect event \"text\"" : nil)
         }
         let n = try name()
-        let propertyWords = allowed.map(\.rawValue)
-        let p = ObjectProperty(rawValue: try oneOf(propertyWords, what: "a property of the \(k.singular)")) ?? .exists
+        let p = allowed[try oneOfIndex(allowed.map(\.rawValue), what: "a property of the \(k.singular)")]
         var value: Word?
         if p.takesValue { value = try word("a value after '\(p.rawValue)'") }
         return .property(kind: kind, name: n, property: p, value: value)

@@ -1,6 +1,7 @@
 /// One statement, declared once: its name, its syntax, an example, what it does in a line,
 /// and the option words it takes. The parser dispatches on the same names (`Parser.Verb`);
-/// `help`, completion and the test that docs/LANGUAGE.md lists every statement read this.
+/// `help`, completion (the options) and the test that docs/LANGUAGE.md lists every statement
+/// read this.
 public struct StatementSpec: Sendable {
     public let name: String
     public let syntax: String

@@ -27,7 +27,10 @@ public enum MetalLBConfig {
             if let proto = pool["protocol"]?.string, proto != "layer2" {
                 throw .refused("metallb pool \"\(name)\": k8sim models the layer2 protocol only, not \"\(proto)\"")
             }
-            for address in pool["addresses"]?.sequence ?? [] {
+            guard let addresses = pool["addresses"]?.sequence else {
+                throw .refused("metallb pool \"\(name)\": addresses is a list of ranges such as [10.64.140.43-10.64.140.49]")
+            }
+            for address in addresses {
                 guard let range = address.string else { throw .refused("metallb pool \"\(name)\": each address is a range such as 10.64.140.43-10.64.140.49") }
                 pools.append(try AddressPool.parse(range: range, name: name))
             }

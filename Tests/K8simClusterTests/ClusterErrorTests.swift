@@ -1,4 +1,5 @@
-import K8simCluster
+import Foundation
+@testable import K8simCluster
 import Testing
 
 /// Errors are values; their text is rendered in one place, as the API server and kubectl word
@@ -47,5 +48,21 @@ struct ClusterErrorTests {
                                   template: PodTemplate(labels: ["app": "a"], containers: [Container(name: "a", image: "a")]))
         }
         #expect(error?.message == "The ReplicaSet \"rs\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0")
+    }
+}
+
+/// Events a summary reads by their parts keep them through a saved session.
+@Suite("Saved events")
+struct SavedEventTests {
+    @Test func partsSurviveAReload() throws {
+        let events = [Event(time: 1, type: .warning, reason: "Failed", objectKind: "pod", objectName: "p", namespace: "default",
+                            detail: .errImagePull, source: "kubelet"),
+                      Event(time: 2, type: .normal, reason: "IPAllocated", objectKind: "service", objectName: "lb", namespace: "default",
+                            detail: .assignedIP("10.64.140.43"), source: "metallb-controller"),
+                      Event(time: 3, type: .normal, reason: "Pulling", objectKind: "pod", objectName: "p", namespace: "default",
+                            detail: .pulling(image: "nginx"), source: "kubelet")]
+        let back = try JSONDecoder().decode([Event].self, from: JSONEncoder().encode(events))
+        #expect(back.map(\.detail) == [.errImagePull, .assignedIP("10.64.140.43"), .text("Pulling image \"nginx\"")])
+        #expect(back.map(\.message) == events.map(\.message))
     }
 }

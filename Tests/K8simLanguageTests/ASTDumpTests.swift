@@ -42,8 +42,8 @@ struct ASTDumpTests {
                     if labels.count != written.count || labels.contains(where: { !$0.hasPrefix(".") && !written.contains($0) }) {
                         missing.append("\(type).\(mirror.children.first?.label ?? ""): holds \(labels), shows \(written)")
                     }
-                } else if written.count > 1 {
-                    missing.append("\(type): one value, shown as \(written)")
+                } else if written.count != 1 {
+                    missing.append("\(type).\(mirror.children.first?.label ?? ""): one value, shown as \(written)")
                 }
                 return
             }

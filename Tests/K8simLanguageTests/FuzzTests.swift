@@ -55,7 +55,7 @@ struct FuzzTests {
     @Test func mutatedScripts() throws {
         var seeds: [[UInt8]] = try Repo.scripts().map { Array(try Repo.read($0).utf8) }
         seeds += GrammarTests.corpus.map { Array($0.utf8) }
-        let words = Parser.statementNames + Parser.deployOptions + ["{", "}", "\"", "$x", "${y}", "\\\n", ";", "#", "=", "-o", "--x=1"]
+        let words = Parser.statementNames + DeployOption.words + ["{", "}", "\"", "$x", "${y}", "\\\n", ";", "#", "=", "-o", "--x=1"]
         var rng = SplitMix64(state: 2)
         var clean = 0
         for _ in 0..<5000 {

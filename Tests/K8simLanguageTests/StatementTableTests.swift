@@ -44,7 +44,7 @@ struct StatementTableTests {
     /// Option keywords are enums: each option word is one of its set's cases, and completion
     /// and the parser share the list.
     @Test func optionWordsAreTheirSetsCases() {
-        #expect(Parser.deployOptions == DeployOption.allCases.map(\.rawValue))
+        #expect(DeployOption.words == DeployOption.allCases.map(\.rawValue))
         #expect(Parser.Verb.deploy.spec.options == DeployOption.words)
         #expect(Parser.Verb.expose.spec.options == ExposeOption.words)
         #expect(Parser.Verb.get.spec.options == GetOption.words)
