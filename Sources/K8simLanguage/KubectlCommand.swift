@@ -5,7 +5,6 @@
 /// "supported:" hint and completion list them.
 public enum KubectlVerb: String, KeywordSet {
     case get, describe, apply, delete, scale, set, rollout, expose, create, cordon, uncordon, drain
-    public static let words = allCases.map(\.rawValue)
 
     /// The verb with the words that must follow it (`set image`, `create deployment`).
     public var forms: [String] {

@@ -140,33 +140,38 @@ public struct Parser {
         advance()
     }
 
+    /// The bytes of a bare word; nil for anything else (a quoted or `$` word is never a keyword).
+    func bareWord(_ t: Token) -> UnsafeBufferPointer<UInt8>? {
+        guard t.kind == .word, t.flags.isEmpty else { return nil }
+        return UnsafeBufferPointer(rebasing: bytes[t.start..<t.end])
+    }
+
     /// Consumes one keyword of a closed set and returns it as its enum.
     mutating func oneOf<K: KeywordSet>(_: K.Type, what: String) throws(ParseFailure) -> K {
-        K.keyword(at: try oneOfIndex(K.words, what: what))
+        if let word = bareWord(current), let match = K.match(word) {
+            advance()
+            return match.keyword
+        }
+        throw expectedOneOf(K.words, what: what)
     }
 
-    /// Consumes one of several keywords and returns its text.
-    mutating func oneOf(_ keywords: [String], what: String) throws(ParseFailure) -> String {
-        keywords[try oneOfIndex(keywords, what: what)]
-    }
-
-    /// Where a bare word stands among `keywords`, matched on its bytes (no string is built).
-    func keywordIndex(_ t: Token, in keywords: [String]) -> Int? {
-        guard t.kind == .word, t.flags.isEmpty else { return nil }
-        let word = UnsafeBufferPointer(rebasing: bytes[t.start..<t.end])
-        return keywords.firstIndex { $0.utf8.count == word.count && $0.utf8.elementsEqual(word) }
-    }
-
+    /// Consumes one of several keywords (a set that depends on what came before) and returns
+    /// its place among them.
     mutating func oneOfIndex(_ keywords: [String], what: String) throws(ParseFailure) -> Int {
-        let t = current
-        if let i = keywordIndex(t, in: keywords) {
+        if let word = bareWord(current), let i = keywords.firstIndex(where: { $0.utf8.count == word.count && $0.utf8.elementsEqual(word) }) {
             advance()
             return i
         }
+        throw expectedOneOf(keywords, what: what)
+    }
+
+    /// What to say when the word at hand is none of `keywords`.
+    func expectedOneOf(_ keywords: [String], what: String) -> ParseFailure {
+        let t = current
         let list = keywords.map { "'\($0)'" }.joined(separator: ", ")
         var hint = t.kind == .word ? Suggestions.didYouMean(raw(t), among: keywords) : nil
         if hint == nil { hint = "one of \(list)" }
-        throw ParseFailure(.expected(what, found: describe(t)), at: errorRange(t), hint: hint)
+        return ParseFailure(.expected(what, found: describe(t)), at: errorRange(t), hint: hint)
     }
 
     /// A range to point at for a token; for a line end, the place just after the last word.
@@ -446,20 +451,13 @@ public struct Parser {
     /// Reads `keyword value` options in any order, each at most once, until the statement ends.
     mutating func options<Option: KeywordSet>(of statement: String, _: Option.Type,
                                               _ body: (inout Parser, Option) throws(ParseFailure) -> Void) throws(ParseFailure) {
-        try optionIndices(of: statement, Option.words) { (p: inout Parser, index) throws(ParseFailure) in
-            try body(&p, Option.keyword(at: index))
-        }
-    }
-
-    mutating func optionIndices(of statement: String, _ allowed: [String],
-                                _ body: (inout Parser, Int) throws(ParseFailure) -> Void) throws(ParseFailure) {
         var seen: UInt64 = 0  // one bit an option: no set to allocate per statement
         while current.kind == .word {
             let t = current
-            // Matched on bytes, and handed on as its place in the list: no string is built or
-            // compared again for a word that is an option.
-            guard let index = keywordIndex(t, in: allowed) else {
+            // Matched on bytes: no string is built for a word that is an option.
+            guard let word = bareWord(t), let (index, option) = Option.match(word) else {
                 let w = raw(t)
+                let allowed = Option.words
                 var hint = Suggestions.didYouMean(w, among: allowed)
                     ?? "options of \(statement): " + allowed.joined(separator: ", ")
                 if w.hasPrefix("-") {
@@ -467,12 +465,11 @@ public struct Parser {
                 }
                 throw ParseFailure(.unknownOption(w, of: statement), at: t.range, hint: hint)
             }
-            let w = allowed[index]
             let bit: UInt64 = 1 << UInt64(index & 63)
-            guard seen & bit == 0 else { throw ParseFailure(.duplicateOption(w), at: t.range) }
+            guard seen & bit == 0 else { throw ParseFailure(.duplicateOption(option.rawValue), at: t.range) }
             seen |= bit
             advance()
-            try body(&self, index)
+            try body(&self, option)
         }
     }
 
@@ -623,8 +620,7 @@ public struct Parser {
 
     mutating func getStatement() throws(ParseFailure) -> StatementKind {
         var g = Get(kind: try typed(.kind, Words.kind))
-        let keywords = GetOption.words
-        if current.kind == .word, !(current.flags.isEmpty && keywords.contains(raw(current))), !raw(current).hasPrefix("-") {
+        if current.kind == .word, bareWord(current).flatMap(GetOption.match) == nil, !raw(current).hasPrefix("-") {
             g.name = try name()
         }
         try options(of: "get", GetOption.self) { (p: inout Parser, option) throws(ParseFailure) in
