@@ -160,7 +160,7 @@ public struct Cluster: Sendable {
     /// A ReplicaSet's pods, oldest first. The order is the pods' own (their uids), not the
     /// index's, so it is the same after a session is loaded or a statement undone.
     public func pods(of rs: ReplicaSet) -> [Pod] {
-        (indices.podsByOwner[rs.meta.uid] ?? []).compactMap { pods[$0] }.sorted { $0.meta.uid < $1.meta.uid }
+        oldestFirst(indices.podsByOwner[rs.meta.uid] ?? []).compactMap { pods[$0] }
     }
 
     /// The pods bound to a node, oldest first (see `pods(of:)`).
@@ -169,8 +169,14 @@ public struct Cluster: Sendable {
     }
 
     /// The keys of the pods bound to a node, oldest first.
-    func podKeys(on node: String) -> [String] {
-        (indices.podsByNode[node] ?? []).compactMap { key in pods.withValue(key) { ($0.meta.uid, key) } }.sorted { $0.0 < $1.0 }.map(\.1)
+    func podKeys(on node: String) -> [String] { oldestFirst(indices.podsByNode[node] ?? []) }
+
+    /// Pod keys in the order the pods were made (by uid), leaving out pods that are gone: the
+    /// order an index or queue holds them in depends on its history, this one does not.
+    func oldestFirst<Keys: Sequence>(_ keys: Keys) -> [String] where Keys.Element == String {
+        var aged = keys.compactMap { key in pods.withValue(key) { ($0.meta.uid, key) } }
+        if aged.count > 1 { aged.sort { $0.0 < $1.0 } }
+        return aged.map(\.1)
     }
 
     /// Pods whose labels hold every pair of `selector`, through the label index.

@@ -19,10 +19,9 @@ extension Cluster {
         }
     }
 
-    /// Back after a failure, the kubelet finishes what was asked while it was away.
+    /// Back after a failure, the kubelet finishes what was asked while it was away: deleted pods
+    /// go, running ones report ready again, and pods it never started (or was restarting) start.
     mutating func resumePods(on name: String) {
-        // The kubelet finishes what was asked while it was away: deleted pods go, running ones
-        // report ready again, and pods it never started (or was restarting) start now.
         for key in podKeys(on: name) {
             guard var pod = pods[key] else { continue }
             let running = !pod.containerStatuses.isEmpty

@@ -129,8 +129,8 @@ extension Cluster: Codable {
     }
 }
 
-/// A cluster as it was before a statement, to go back to if the statement fails (`wait`,
-/// `expect`, a manifest applied all or nothing): the objects, the clock and each controller's
+/// A cluster as it was before a statement, to go back to if the statement fails (`wait`, an
+/// `expect` that runs something, a manifest applied all or nothing): the objects, the clock and each controller's
 /// state, which share storage with the live cluster until either is written. The indices are
 /// left out, so that changing them after the snapshot copies nothing; going back rebuilds them.
 public struct ClusterSnapshot: Sendable {

@@ -182,9 +182,7 @@ extension Cluster {
     /// are queued in the order they are made.
     mutating func unpark() {
         guard !scheduler.parked.isEmpty else { return }
-        var waiting = scheduler.parked.compactMap { key in pods.withValue(key) { ($0.meta.uid, key) } }
-        if waiting.count > 1 { waiting.sort { $0.0 < $1.0 } }
-        for (_, key) in waiting { scheduler.unscheduled.append(key) }
+        for key in oldestFirst(scheduler.parked) { scheduler.unscheduled.append(key) }
         scheduler.parked.removeAll()
     }
 }

@@ -337,7 +337,7 @@ extension Cluster {
     /// from it in order.
     public mutating func enableMetalLB(pools: [AddressPool]) throws(ClusterError) {
         guard !pools.isEmpty else { throw .refused("metallb needs at least one address pool") }
-        for p in pools where p.first > p.last || p.last - p.first >= IPv4.maxRangeSize {
+        for p in pools where IPv4.problem(first: p.first, last: p.last) != nil {
             throw .refused("invalid address range \(IPv4.format(p.first))-\(IPv4.format(p.last)): the first address must not come after the last, and a pool holds at most 65536 addresses")
         }
         if namespaces["metallb-system"] == nil {

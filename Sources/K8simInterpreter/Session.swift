@@ -88,12 +88,11 @@ public final class Session {
     }
 
     /// The largest script k8sim reads (a script of 16 MiB holds about 500,000 statements).
-    public static var maxScriptBytes: Int { Limits.scriptBytes }
 
     @discardableResult
     public func run(_ source: SourceFile) -> Bool {
-        if source.bytes.count > Self.maxScriptBytes {
-            sink.writeError("\(source.name): error: the script is \(source.bytes.count) bytes; k8sim runs scripts of at most \(Self.maxScriptBytes) bytes\n")
+        if source.bytes.count > Limits.scriptBytes {
+            sink.writeError("\(source.name): error: the script is \(source.bytes.count) bytes; k8sim runs scripts of at most \(Limits.scriptBytes) bytes\n")
             return false
         }
         let result = Parser.parse(source)
@@ -180,7 +179,6 @@ public final class Session {
     static func needsSnapshot(_ k: StatementKind) -> Bool {
         switch k {
         case .wait, .expect(.curl), .expect(.error): return true
-        case .expect(.podCount), .expect(.property), .expect(.resolve), .expect(.event): return false
         default: return false
         }
     }

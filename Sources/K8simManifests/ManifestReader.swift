@@ -62,8 +62,6 @@ public enum ManifestObject: Sendable {
 /// (unknown fields are errors), checked, and turned into model objects. Fields Kubernetes
 /// has but k8sim does not model are accepted with a warning.
 public struct ManifestReader {
-    public static var maxBytes: Int { Limits.manifestBytes }
-    public static var maxDepth: Int { Limits.yamlDepth }
 
     public let file: String
     public private(set) var warnings: [String] = []
@@ -74,11 +72,11 @@ public struct ManifestReader {
 
     /// Every object in the file, or every error found (and then nothing is to be applied).
     public mutating func read(_ text: String) -> Result<[ManifestObject], ManifestErrors> {
-        if text.utf8.count > Self.maxBytes {
-            return .failure(ManifestErrors([ManifestError(file: file, message: "the file is \(text.utf8.count) bytes; k8sim reads manifests of at most \(Self.maxBytes) bytes")]))
+        if text.utf8.count > Limits.manifestBytes {
+            return .failure(ManifestErrors([ManifestError(file: file, message: "the file is \(text.utf8.count) bytes; k8sim reads manifests of at most \(Limits.manifestBytes) bytes")]))
         }
         if let deep = Self.tooDeep(text) {
-            return .failure(ManifestErrors([ManifestError(file: file, line: deep, message: "the YAML nests more than \(Self.maxDepth) levels deep")]))
+            return .failure(ManifestErrors([ManifestError(file: file, line: deep, message: "the YAML nests more than \(Limits.yamlDepth) levels deep")]))
         }
         var nodes: [(YNode, Int)] = []
         do {
@@ -127,7 +125,7 @@ public struct ManifestReader {
             switch b {
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
-                if depth > maxDepth { return line }
+                if depth > Limits.yamlDepth { return line }
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
                 depth = max(0, depth - 1)
             case UInt8(ascii: "\n"):
@@ -137,7 +135,7 @@ public struct ManifestReader {
         }
         line = 1
         for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if l.prefix(while: { $0 == " " }).count > maxDepth * 4 { return line }
+            if l.prefix(while: { $0 == " " }).count > Limits.yamlDepth * 4 { return line }
             line += 1
         }
         return nil

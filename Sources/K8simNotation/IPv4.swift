@@ -52,8 +52,14 @@ public enum IPv4 {
         }
         let ends = s.split(separator: "-", omittingEmptySubsequences: false)
         guard ends.count == 2, let a = parse(ends[0]), let b = parse(ends[1]) else { return .failure(.malformed) }
-        guard a <= b else { return .failure(.reversed) }
-        guard b - a < maxRangeSize else { return .failure(.tooLarge) }
+        if let problem = problem(first: a, last: b) { return .failure(problem) }
         return .success(a...b)
+    }
+
+    /// What is wrong with a range from `first` to `last`, if anything.
+    public static func problem(first: UInt32, last: UInt32) -> RangeProblem? {
+        if first > last { return .reversed }
+        if last - first >= maxRangeSize { return .tooLarge }
+        return nil
     }
 }

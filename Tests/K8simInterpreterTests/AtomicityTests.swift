@@ -108,7 +108,7 @@ struct LimitTests {
         #expect(sink.errors.contains("wait at most 30 days at a time"))
         #expect(!s.run("curl n1:31000 times 10001"))
         #expect(sink.errors.contains("times goes from 1 to 10000"))
-        let huge = String(repeating: "map\n", count: (Session.maxScriptBytes / 4) + 1)
+        let huge = String(repeating: "map\n", count: (Limits.scriptBytes / 4) + 1)
         #expect(!s.run(huge, name: "huge.k8s"))
         #expect(sink.errors.contains("huge.k8s: error: the script is"))
     }
